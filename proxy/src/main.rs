@@ -1,0 +1,2 @@
+//! tikhash-proxy: placeholder until the proxy lands.
+fn main() {}
