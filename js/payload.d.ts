@@ -1,0 +1,2 @@
+// Types of the TikTok request-body builders.
+export {};

@@ -1,0 +1,2 @@
+// TikTok request-body builders: filled in by the payload module.
+export {};
