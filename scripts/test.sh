@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Runs every test of tikhash: formatting and lints, the Rust tests (crate and proxy), the same
+# vectors in wasm under Node and headless Chromium, the JS tests against the built npm package,
+# and the browser end-to-end tests against the proxy's sandbox. Installs what it needs first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "toolchain"
+bash scripts/setup-toolchain.sh
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy (all targets, warnings are errors)"
+cargo clippy --workspace --all-targets -- -D warnings
+
+step "Rust tests (native)"
+cargo test --workspace
+
+step "wasm tests under Node"
+wasm-pack test --node
+
+step "wasm tests in headless Chromium"
+CHROMEDRIVER=$(command -v chromedriver) wasm-pack test --headless --chrome
+
+step "npm package build"
+bash scripts/build-pkg.sh
+
+step "JS tests against the built package"
+(cd tests/js && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; })
+node --test tests/js/
+(cd tests/js && npx --no-install tsc -p tsconfig.json)
+echo "type check of the TypeScript surface: ok"
+
+if [ -x scripts/e2e.sh ]; then
+  step "browser end-to-end tests (proxy sandbox + Chromium)"
+  bash scripts/e2e.sh
+fi
+
+step "all tests passed"

@@ -1,0 +1,20 @@
+// Compiled by `tsc` (never run): usage a TypeScript user would write must type-check against
+// the hand-kept index.d.ts, and misuse must not (the @ts-expect-error lines fail the build if
+// the types ever become too loose).
+import { init, normalize, hash, hashBatch, rejectCodes, type BatchResult, type RejectCode } from '../../pkg/index.js';
+
+export async function usage(): Promise<string[]> {
+  await init();
+  const n: string = normalize('phone', '020 7183 8750', { defaultCountry: 'GB' });
+  const h: string = hash('idfa', '7A3CBEA0-BDF5-11E4-8DFC-AA07A5B093DB', { algorithm: 'md5' });
+  const batch: BatchResult = hashBatch('email', ['a@b.co'], { profile: 'customer_file' });
+  const first: string | null = batch.hashes[0];
+  const codes: RejectCode[] = batch.rejected.map((r) => r.code);
+  // @ts-expect-error: not a kind
+  hash('fax', '1');
+  // @ts-expect-error: not a profile
+  hash('email', 'a@b.co', { profile: 'everything' });
+  // @ts-expect-error: md5 is spelled as TikTok spells it, lowercase
+  hash('idfa', 'x', { algorithm: 'MD-5' });
+  return [n, h, first ?? '', ...codes, ...rejectCodes()];
+}
