@@ -24,7 +24,7 @@ step "wasm tests under Node"
 wasm-pack test --node
 
 step "wasm tests in headless Chromium"
-CHROMEDRIVER=$(command -v chromedriver) wasm-pack test --headless --chrome
+WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=$(command -v chromedriver) wasm-pack test --headless --chrome
 
 step "npm package build"
 bash scripts/build-pkg.sh

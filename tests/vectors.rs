@@ -1,14 +1,13 @@
 //! Runs tests/vectors/identifiers.json: natively (`cargo test`) and in wasm
 //! (`wasm-pack test --node` / `--headless --chrome`). The same file runs from JS in
-//! tests/js/vectors.test.mjs, so the three can never disagree.
+//! tests/js/vectors.test.mjs, so the three can never disagree. (No `wasm_bindgen_test_configure!`:
+//! scripts/test.sh picks Node or the browser with `WASM_BINDGEN_USE_BROWSER`.)
 
 use serde::Deserialize;
 use tikhash::{hash, normalize, Kind, Options};
 
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
-#[cfg(target_arch = "wasm32")]
-wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser_or_node);
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
