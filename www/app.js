@@ -1,0 +1,740 @@
+// The page: "Try it" panel and the sync console. Plain ES module, no build step.
+import * as tikhash from '/pkg/index.js';
+import { detectDelimiter, parseRecords } from './csv.js';
+import { ID_ROLES, EVENT_ROLES, ID_KINDS, detectRoles } from './columns.js';
+import { HashPool } from './pool.js';
+import { planSync, dryRun, runSync, explain, SyncError, idType } from './sync.js';
+
+const $ = (id) => document.getElementById(id);
+const API = '/open_api/v1.3/';
+const PREVIEW_ROWS = 10;
+const SAMPLE_BYTES = 64 * 1024;
+
+/** Plain-language reason for each reject code. */
+export const REASONS = {
+  empty: 'The cell is empty.',
+  invalid_email: 'Not an email address (it needs one @ and a domain with a dot).',
+  invalid_phone: 'Not a possible phone number for its country.',
+  phone_needs_country: 'No country code: write it with + and the country code, or pick a default country.',
+  unknown_country_code: 'The country code does not exist.',
+  invalid_maid: 'Not an ad id (expected 8-4-4-4-12 hex, like 5f3a2b18-9c4d-4e7f-b8e2-17d3a1e69b25).',
+  maid_zero: 'All-zero ad id: the person limited ad tracking, so it is not sent.',
+  too_long: 'Too long to be this kind of identifier.',
+  wrong_hash_type: 'Already hashed, but with a different algorithm than the one being sent.',
+  no_identifier: 'No usable identifier in the row, so the row is not sent.',
+};
+const reason = (code) => REASONS[code] ?? `Rejected (${code}).`;
+
+const COUNTRIES = [
+  ['', 'None: numbers must start with +'], ['US', 'United States (+1)'], ['GB', 'United Kingdom (+44)'], ['CA', 'Canada (+1)'],
+  ['AU', 'Australia (+61)'], ['DE', 'Germany (+49)'], ['FR', 'France (+33)'], ['ES', 'Spain (+34)'], ['IT', 'Italy (+39)'],
+  ['NL', 'Netherlands (+31)'], ['BE', 'Belgium (+32)'], ['CH', 'Switzerland (+41)'], ['AT', 'Austria (+43)'], ['IE', 'Ireland (+353)'],
+  ['SE', 'Sweden (+46)'], ['NO', 'Norway (+47)'], ['DK', 'Denmark (+45)'], ['FI', 'Finland (+358)'], ['PL', 'Poland (+48)'],
+  ['PT', 'Portugal (+351)'], ['BR', 'Brazil (+55)'], ['MX', 'Mexico (+52)'], ['AR', 'Argentina (+54)'], ['CO', 'Colombia (+57)'],
+  ['JP', 'Japan (+81)'], ['KR', 'South Korea (+82)'], ['CN', 'China (+86)'], ['IN', 'India (+91)'], ['ID', 'Indonesia (+62)'],
+  ['MY', 'Malaysia (+60)'], ['SG', 'Singapore (+65)'], ['TH', 'Thailand (+66)'], ['VN', 'Vietnam (+84)'], ['PH', 'Philippines (+63)'],
+  ['AE', 'United Arab Emirates (+971)'], ['SA', 'Saudi Arabia (+966)'], ['TR', 'Türkiye (+90)'], ['EG', 'Egypt (+20)'],
+  ['ZA', 'South Africa (+27)'], ['NG', 'Nigeria (+234)'], ['NZ', 'New Zealand (+64)'],
+];
+
+const state = {
+  source: null, // { blob, name }
+  header: [],
+  sample: [],
+  delimiter: ',',
+  headerBytes: 0,
+  roles: [],
+  data: null,
+  abort: null,
+  syncAbort: null,
+  t0: 0,
+};
+const pool = new HashPool();
+// Exposed for the benchmark and tests (timings only; no personal data).
+window.tikhashApp = { state, timings: {} };
+
+const ready = tikhash.init().then(() => pool.warm());
+
+// ---------- shared option controls ----------
+
+function fillCountries() {
+  const guess = (navigator.language.split('-')[1] || '').toUpperCase();
+  for (const sel of document.querySelectorAll('select.country')) {
+    for (const [code, name] of COUNTRIES) sel.add(new Option(name, code));
+    sel.value = COUNTRIES.some(([c]) => c && c === guess) ? guess : 'US';
+  }
+}
+
+function options(kind, profile, country, algorithm) {
+  const o = { profile };
+  if (country) o.defaultCountry = country;
+  if (kind === 'idfa' || kind === 'gaid') o.algorithm = algorithm;
+  return o;
+}
+
+// ---------- proxy status and sandbox banner ----------
+
+async function checkProxy() {
+  const status = $('proxy-status');
+  try {
+    const res = await fetch('/healthz', { cache: 'no-store' });
+    const h = await res.json();
+    status.textContent = `Proxy ${h.version ? `v${h.version} ` : ''}connected${h.sandbox ? ' (sandbox)' : ` → ${h.api_base ?? 'TikTok'}`}.`;
+    if (h.sandbox) {
+      const b = $('sandbox-banner');
+      b.textContent = 'Sandbox mode: the proxy answers from a built-in TikTok simulator. Nothing reaches TikTok, and audiences here are not real.';
+      b.hidden = false;
+    }
+  } catch {
+    status.textContent = 'The proxy is not reachable: hashing works, but Sync needs tikhash-proxy (start it with `cargo run -p tikhash-proxy`).';
+  }
+}
+
+// ---------- Try it ----------
+
+function tryIt() {
+  const kind = $('try-kind').value;
+  const value = $('try-value').value;
+  const opts = options(kind, $('try-profile').value, $('try-country').value, 'sha256');
+  $('try-country').closest('.field').hidden = kind !== 'phone';
+  const out = $('try-reason');
+  if (!value) {
+    $('try-normalized').textContent = '—';
+    $('try-hash').textContent = '—';
+    out.textContent = 'Waiting for a value.';
+    out.className = '';
+    return;
+  }
+  try {
+    $('try-normalized').textContent = tikhash.normalize(kind, value, opts);
+    $('try-hash').textContent = tikhash.hash(kind, value, opts);
+    out.textContent = 'OK: this hash is what TikTok receives.';
+    out.className = 'good';
+  } catch (err) {
+    $('try-normalized').textContent = '—';
+    $('try-hash').textContent = '—';
+    out.textContent = `Rejected: ${reason(err.code)}`;
+    out.className = 'bad';
+  }
+}
+
+// ---------- loading a list ----------
+
+async function loadSource(blob, name) {
+  await ready;
+  cancelHashing();
+  state.t0 = performance.now();
+  state.source = { blob, name };
+  const head = await blob.slice(0, SAMPLE_BYTES).text();
+  const firstLine = head.slice(0, (head.indexOf('\n') + 1 || head.length + 1) - 1);
+  state.delimiter = detectDelimiter(firstLine.replace(/^\ufeff/, ''));
+  const records = [];
+  parseRecords(head, state.delimiter, (f) => records.push(f), PREVIEW_ROWS + 1);
+  if (!records.length) {
+    $('file-info').textContent = `${name} is empty: it needs a header line and at least one row.`;
+    return;
+  }
+  // Byte length of the header record, so the workers start right after it.
+  const headerChars = parseRecords(head, state.delimiter, () => {}, 1);
+  const headerEnd = new TextEncoder().encode(head.slice(0, headerChars)).length;
+  state.header = records[0].map((h, i) => h.trim() || `Column ${i + 1}`);
+  state.sample = records.slice(1);
+  state.headerBytes = headerEnd;
+  state.roles = detectRoles(state.header, state.sample);
+  $('file-info').textContent = `${name}: ${fmtBytes(blob.size)}, ${state.header.length} columns${state.delimiter === ',' ? '' : `, separated by “${state.delimiter === '\t' ? 'tab' : state.delimiter}”`}.`;
+  renderColumns();
+  enable('step-columns', 'step-hash', 'step-sync');
+  suggestObject();
+  renderPreview();
+  window.tikhashApp.timings.firstPreviewMs = performance.now() - state.t0;
+  startHashing();
+}
+
+function enable(...ids) {
+  for (const id of ids) $(id).disabled = false;
+}
+
+function renderColumns() {
+  const body = $('columns-body');
+  body.textContent = '';
+  state.header.forEach((h, c) => {
+    const tr = body.insertRow();
+    const th = document.createElement('th');
+    th.scope = 'row';
+    th.textContent = h;
+    tr.append(th);
+    tr.insertCell().textContent = state.sample[0]?.[c] ?? '';
+    const sel = document.createElement('select');
+    sel.id = `role-${c}`;
+    sel.setAttribute('aria-label', `Use column “${h}” as`);
+    sel.add(new Option('Not used', ''));
+    const g1 = document.createElement('optgroup');
+    g1.label = 'Identifiers (hashed here)';
+    for (const r of ID_ROLES) g1.append(new Option(r.label, r.role));
+    const g2 = document.createElement('optgroup');
+    g2.label = 'Event fields';
+    for (const r of EVENT_ROLES) g2.append(new Option(r.label, r.role));
+    sel.append(g1, g2);
+    sel.value = state.roles[c];
+    sel.addEventListener('change', () => {
+      // a role belongs to one column: clear it elsewhere
+      state.roles = state.roles.map((r, i) => (i !== c && r === sel.value && sel.value ? '' : r));
+      state.roles[c] = sel.value;
+      state.roles.forEach((r, i) => ($(`role-${i}`).value = r));
+      onSettingsChanged();
+    });
+    tr.insertCell().append(sel);
+  });
+  fillFileKinds();
+}
+
+function fillFileKinds() {
+  const sel = $('file-kind');
+  const prev = sel.value;
+  sel.textContent = '';
+  for (const r of ID_ROLES) if (r.role !== 'external_id' && state.roles.includes(r.role)) sel.add(new Option(r.label, r.role));
+  if ([...sel.options].some((o) => o.value === prev)) sel.value = prev;
+}
+
+function suggestObject() {
+  const hasEvents = state.roles.includes('event');
+  const current = objectValue();
+  if (hasEvents && !['offline', 'web'].includes(current)) setObject('offline');
+  else if (!hasEvents && ['offline', 'web'].includes(current)) setObject('partner');
+  else updateChoices();
+}
+
+// ---------- hashing ----------
+
+function hashSettings() {
+  const profile = $('profile').value;
+  const country = $('default-country').value;
+  const algorithm = $('maid-algo').value;
+  const ids = [];
+  const extras = [];
+  const extraIndex = {};
+  state.roles.forEach((role, index) => {
+    if (!role) return;
+    if (ID_KINDS.has(role)) {
+      const width = (role === 'idfa' || role === 'gaid') && algorithm === 'md5' ? 32 : 64;
+      ids.push({ index, kind: role, width, options: options(role, profile, country, algorithm) });
+    } else {
+      extraIndex[role] = index;
+      extras.push(index);
+    }
+  });
+  return { ids, extras, extraIndex, algorithm };
+}
+
+function renderPreview() {
+  const { ids } = hashSettings();
+  const table = $('preview');
+  const head = table.tHead;
+  const body = table.tBodies[0];
+  head.textContent = '';
+  body.textContent = '';
+  const hr = head.insertRow();
+  const th = (t) => {
+    const c = document.createElement('th');
+    c.scope = 'col';
+    c.textContent = t;
+    hr.append(c);
+  };
+  th('Row');
+  if (!ids.length) {
+    th('Note');
+    const tr = body.insertRow();
+    tr.insertCell().textContent = '—';
+    tr.insertCell().textContent = 'No identifier column selected yet: set “Use as” in step 2.';
+    return;
+  }
+  for (const c of ids) {
+    const label = state.header[c.index];
+    th(`${label} (as typed)`);
+    th(`${label} normalized`);
+    th(`${label} ${c.width === 32 ? 'MD5' : 'SHA-256'}`);
+  }
+  state.sample.slice(0, PREVIEW_ROWS).forEach((rec, i) => {
+    const tr = body.insertRow();
+    tr.insertCell().textContent = String(i + 2);
+    for (const c of ids) {
+      const raw = rec[c.index] ?? '';
+      const cellRaw = tr.insertCell();
+      cellRaw.className = 'raw';
+      cellRaw.textContent = raw;
+      const n = tr.insertCell();
+      const h = tr.insertCell();
+      try {
+        n.innerHTML = `<code></code>`;
+        n.firstChild.textContent = tikhash.normalize(c.kind, raw, c.options);
+        const digest = tikhash.hash(c.kind, raw, c.options);
+        h.innerHTML = `<code class="hash"></code>`;
+        h.firstChild.textContent = `${digest.slice(0, 12)}…${digest.slice(-4)}`;
+        h.firstChild.title = digest;
+        h.dataset.hash = digest;
+      } catch (err) {
+        n.textContent = err.code === 'empty' ? '(empty)' : reason(err.code);
+        n.className = err.code === 'empty' ? 'muted' : 'rej';
+        h.textContent = '—';
+      }
+    }
+  });
+}
+
+let rehashTimer = 0;
+function onSettingsChanged() {
+  fillFileKinds();
+  suggestObject();
+  renderPreview();
+  clearTimeout(rehashTimer);
+  rehashTimer = setTimeout(startHashing, 150);
+}
+
+function cancelHashing() {
+  state.abort?.abort();
+  state.abort = null;
+}
+
+async function startHashing() {
+  if (!state.source) return;
+  cancelHashing();
+  const { ids, extras } = hashSettings();
+  state.data = null;
+  $('rejects').hidden = true;
+  const stats = $('hash-stats');
+  const bar = $('hash-progress');
+  if (!ids.length && !extras.length) {
+    stats.textContent = 'Choose at least one identifier column in step 2.';
+    return;
+  }
+  const ctrl = new AbortController();
+  state.abort = ctrl;
+  $('hash-cancel').disabled = false;
+  bar.value = 0;
+  stats.textContent = 'Hashing…';
+  const t0 = performance.now();
+  let lastPaint = 0;
+  try {
+    const data = await pool.run(state.source.blob, {
+      start: state.headerBytes,
+      delimiter: state.delimiter,
+      ids,
+      extras,
+      signal: ctrl.signal,
+      onProgress: ({ bytes, total, rows, ms }) => {
+        const now = performance.now();
+        if (now - lastPaint < 100 && bytes < total) return;
+        lastPaint = now;
+        bar.value = total ? bytes / total : 1;
+        const rate = rows / (ms / 1000);
+        const left = bytes ? ((total - bytes) / bytes) * ms : 0;
+        stats.textContent = `${fmtInt(rows)} rows hashed · ${fmtInt(rate)} rows/s · about ${fmtDuration(left)} left`;
+      },
+    });
+    state.data = data;
+    const ms = performance.now() - t0;
+    window.tikhashApp.timings.hashMs = ms;
+    window.tikhashApp.timings.totalMs = performance.now() - state.t0;
+    bar.value = 1;
+    const rate = data.rows / (ms / 1000);
+    stats.textContent = `Done: ${fmtInt(data.rows)} rows in ${fmtDuration(ms)} (${fmtInt(rate)} rows/s, ${pool.size} worker${pool.size > 1 ? 's' : ''}). Preview shown ${Math.round(window.tikhashApp.timings.firstPreviewMs)} ms after the file was chosen.`;
+    document.body.dataset.hashed = String(data.rows);
+    renderRejects(data);
+  } catch (err) {
+    if (err.name === 'AbortError') {
+      stats.textContent = 'Hashing cancelled. Change a setting or press “Hash again” to restart.';
+    } else {
+      stats.textContent = `Hashing failed: ${err.code ? reason(err.code) : err.message}`;
+    }
+  } finally {
+    if (state.abort === ctrl) {
+      state.abort = null;
+      $('hash-cancel').disabled = true;
+    }
+  }
+}
+
+function renderRejects(data) {
+  const { byCode, noId } = data.summary();
+  const box = $('rejects');
+  const list = $('reject-summary');
+  const rows = $('reject-rows');
+  list.textContent = '';
+  rows.textContent = '';
+  const total = Object.values(byCode).reduce((a, b) => a + b, 0) + noId;
+  box.hidden = total === 0;
+  if (!total) return;
+  for (const [code, n] of Object.entries(byCode).sort((a, b) => b[1] - a[1])) {
+    const li = document.createElement('li');
+    li.textContent = `${fmtInt(n)} × ${reason(code)}`;
+    list.append(li);
+  }
+  if (noId) {
+    const li = document.createElement('li');
+    li.textContent = `${fmtInt(noId)} row(s): ${reason('no_identifier')}`;
+    list.append(li);
+  }
+  const label = (kind) => ID_ROLES.find((r) => r.role === kind)?.label ?? kind;
+  const shown = data.rejects.slice(0, 200);
+  for (const r of shown) {
+    const li = document.createElement('li');
+    li.textContent = `Row ${r.row}: ${label(r.kind)}: ${reason(r.code)}`;
+    rows.append(li);
+  }
+  if (data.rejects.length > shown.length) {
+    const li = document.createElement('li');
+    li.textContent = `…and ${fmtInt(data.rejects.length - shown.length)} more in the download.`;
+    rows.append(li);
+  }
+}
+
+function downloadRejects() {
+  const data = state.data;
+  if (!data) return;
+  const byRow = new Map();
+  for (const r of data.rejects) byRow.set(r.row, [...(byRow.get(r.row) ?? []), `${r.kind}: ${r.code}`]);
+  for (const r of data.noId) byRow.set(r, [...(byRow.get(r) ?? []), 'no_identifier']);
+  const q = (s) => `"${String(s).replace(/"/g, '""')}"`;
+  const lines = ['row,reasons,original_row'];
+  for (const row of [...byRow.keys()].sort((a, b) => a - b)) lines.push(`${row},${q(byRow.get(row).join('; '))},${q(data.lines.get(row) ?? '')}`);
+  // Built on this device; the blob URL never leaves the page.
+  const url = URL.createObjectURL(new Blob([lines.join('\n') + '\n'], { type: 'text/csv' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = `${(state.source?.name ?? 'list').replace(/\.[^.]+$/, '')}-rejected.csv`;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+// ---------- object, behaviour and sync ----------
+
+const BEHAVIOURS = { partner: ['upsert', 'mirror'], customer_file: ['upsert', 'mirror'], offline: ['append'], web: ['append'] };
+const PROFILE = { partner: 'partner_audience', customer_file: 'customer_file', offline: 'events', web: 'events' };
+
+const objectValue = () => document.querySelector('input[name=object]:checked').value;
+const behaviourValue = () => document.querySelector('input[name=behaviour]:checked').value;
+
+function setObject(v) {
+  document.querySelector(`input[name=object][value=${v}]`).checked = true;
+  updateChoices();
+}
+
+function updateChoices() {
+  const object = objectValue();
+  const allowed = BEHAVIOURS[object];
+  for (const r of document.querySelectorAll('input[name=behaviour]')) {
+    r.disabled = !allowed.includes(r.value);
+    r.parentElement.classList.toggle('off', r.disabled);
+  }
+  if (!allowed.includes(behaviourValue())) document.querySelector(`input[name=behaviour][value=${allowed[0]}]`).checked = true;
+  const isEvents = object === 'offline' || object === 'web';
+  for (const el of document.querySelectorAll('.audience-only')) el.hidden = isEvents;
+  for (const el of document.querySelectorAll('.events-only')) el.hidden = !isEvents;
+  for (const el of document.querySelectorAll('.file-only')) el.hidden = object !== 'customer_file';
+  for (const el of document.querySelectorAll('.mirror-only')) el.hidden = object !== 'customer_file' || behaviourValue() !== 'mirror';
+  $('event-source-id').previousElementSibling.textContent = object === 'web' ? 'Pixel code' : 'Event set id';
+  if ($('profile').value !== PROFILE[object]) {
+    $('profile').value = PROFILE[object];
+    if (state.source) onSettingsChanged();
+  }
+  $('plan-note').textContent = '';
+}
+
+function syncSettings() {
+  const { extraIndex, algorithm } = hashSettings();
+  return {
+    object: objectValue(),
+    behaviour: behaviourValue(),
+    advertiserId: $('advertiser-id').value.trim(),
+    audienceId: $('audience-id').value.trim(),
+    audienceName: $('audience-name').value.trim() || 'tikhash list',
+    fileKind: $('file-kind').value,
+    mirrorStrategy: $('mirror-strategy').value,
+    eventSourceId: $('event-source-id').value.trim(),
+    testEventCode: $('test-event-code').value.trim(),
+    algorithm,
+    extraIndex,
+  };
+}
+
+async function readEnvelope(res) {
+  const text = await res.text();
+  try {
+    return JSON.parse(text);
+  } catch {
+    return { code: null, message: text.slice(0, 200) };
+  }
+}
+
+const io = {
+  async ledgerMembers(adv, aud, type) {
+    const res = await fetchProxy(`/tikhash/ledger/${encodeURIComponent(adv)}/${encodeURIComponent(aud)}/members?id_type=${type}`);
+    if (res.status === 404) return [];
+    if (!res.ok) throw explain(res.status, await readEnvelope(res), adv);
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    const out = [];
+    for (let i = 0; i + 32 <= bytes.length; i += 32) out.push(toHex(bytes, i, 32));
+    return out;
+  },
+  async ledgerInfo(adv, aud) {
+    const res = await fetchProxy(`/tikhash/ledger/${encodeURIComponent(adv)}/${encodeURIComponent(aud)}`);
+    if (res.status === 404) return { lastReplaceAt: null, members: {} };
+    const env = await readEnvelope(res);
+    if (!res.ok || env.code !== 0) throw explain(res.status, env, adv);
+    return { lastReplaceAt: toSeconds(env.data?.last_replace_at), members: env.data?.members ?? {} };
+  },
+};
+
+async function fetchProxy(url, init) {
+  try {
+    return await fetch(url, init);
+  } catch {
+    throw new SyncError('The proxy cannot be reached.', {
+      fixes: ['Start it with `cargo run -p tikhash-proxy` (or `bash scripts/demo.sh`) and reload this page.'],
+    });
+  }
+}
+
+async function send(step, body, adv) {
+  let init;
+  if (step.multipart) {
+    const form = new FormData();
+    for (const [k, v] of Object.entries(body)) if (k !== 'file') form.append(k, v);
+    form.append('file', new Blob([body.file.bytes], { type: 'text/csv' }), body.file.name);
+    init = { method: 'POST', body: form };
+  } else {
+    init = { method: step.method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+  }
+  const res = await fetchProxy(API + step.path, init);
+  const env = await readEnvelope(res);
+  if (!res.ok || env.code !== 0) throw explain(res.status, env, adv);
+  return env;
+}
+
+function requireData() {
+  if (!state.data) {
+    throw new SyncError(state.abort ? 'Hashing is still running.' : 'There is no hashed list yet.', {
+      fixes: [state.abort ? 'Wait for step 3 to finish.' : 'Choose a CSV file in step 1.'],
+    });
+  }
+  return state.data;
+}
+
+function showError(err) {
+  const box = $('sync-error');
+  box.textContent = '';
+  const h = document.createElement('h3');
+  h.textContent = err instanceof SyncError ? err.title : `Something went wrong: ${err.message}`;
+  box.append(h);
+  if (err.detail) {
+    const p = document.createElement('p');
+    p.textContent = err.detail;
+    box.append(p);
+  }
+  if (err.fixes?.length) {
+    const p = document.createElement('p');
+    p.textContent = err.fixes.length > 1 ? 'What you can do:' : 'What to do:';
+    const ul = document.createElement('ul');
+    for (const f of err.fixes) {
+      const li = document.createElement('li');
+      li.textContent = f;
+      ul.append(li);
+    }
+    box.append(p, ul);
+  }
+  if (err.requestId) {
+    const p = document.createElement('p');
+    p.className = 'muted';
+    p.textContent = `request_id: ${err.requestId}`;
+    box.append(p);
+  }
+  box.hidden = false;
+  if (!(err instanceof SyncError)) console.error(err);
+}
+
+function clearOutput() {
+  $('sync-error').hidden = true;
+  $('sync-log').textContent = '';
+  $('dry-run-out').textContent = '';
+  $('sync-status').textContent = '';
+  $('plan-note').textContent = '';
+}
+
+async function onDryRun() {
+  clearOutput();
+  try {
+    const s = syncSettings();
+    const plan = await planSync(s, requireData(), io);
+    $('plan-note').textContent = plan.notes.join(' ');
+    const { requests, rejected } = dryRun(plan, s);
+    renderDryRun(requests, rejected);
+    $('sync-status').textContent = `Dry run: ${requests.length} request(s) would be sent. Nothing was sent.`;
+  } catch (err) {
+    showError(err);
+  }
+}
+
+const SHOW_BODIES = 20;
+const MAX_BODY_CHARS = 200_000;
+
+function renderDryRun(requests, rejected) {
+  const out = $('dry-run-out');
+  const h = document.createElement('h3');
+  h.textContent = 'Requests that would be sent';
+  out.append(h);
+  requests.slice(0, SHOW_BODIES).forEach(({ step, body }, i) => {
+    const d = document.createElement('details');
+    d.open = i === 0;
+    const sum = document.createElement('summary');
+    sum.textContent = `${i + 1}. ${step.method} ${API}${step.path} — ${step.label}`;
+    const pre = document.createElement('pre');
+    pre.className = 'body';
+    let text;
+    if (step.multipart) {
+      const { file, ...fields } = body;
+      const lines = new TextDecoder().decode(file.bytes).split('\n');
+      text = `multipart/form-data\n${Object.entries(fields).map(([k, v]) => `${k}=${v}`).join('\n')}\nfile=@${file.name} (${file.bytes.length} bytes):\n${lines.slice(0, 50).join('\n')}${lines.length > 51 ? `\n… ${lines.length - 51} more line(s)` : ''}`;
+    } else {
+      text = JSON.stringify(body, null, 2);
+      if (text.length > MAX_BODY_CHARS) text = `${text.slice(0, MAX_BODY_CHARS)}\n… (${fmtInt(text.length - MAX_BODY_CHARS)} more characters)`;
+    }
+    pre.textContent = text;
+    d.append(sum, pre);
+    out.append(d);
+  });
+  if (requests.length > SHOW_BODIES) {
+    const p = document.createElement('p');
+    p.textContent = `…and ${requests.length - SHOW_BODIES} more request(s) of the same shape.`;
+    out.append(p);
+  }
+  if (rejected.length) reportSendRejects(rejected, out);
+}
+
+function reportSendRejects(rejected, parent) {
+  const p = document.createElement('p');
+  p.className = 'bad';
+  const rows = rejected.slice(0, 20).map((r) => (r.row ? `row ${r.row} (${r.code})` : r.code));
+  p.textContent = `${rejected.length} row(s) will not be sent: ${rows.join(', ')}${rejected.length > 20 ? ', …' : ''}.`;
+  parent.append(p);
+}
+
+async function onSync() {
+  clearOutput();
+  const btn = $('sync');
+  btn.disabled = true;
+  const bar = $('sync-progress');
+  const log = $('sync-log');
+  const status = $('sync-status');
+  try {
+    const s = syncSettings();
+    const plan = await planSync(s, requireData(), io);
+    $('plan-note').textContent = plan.notes.join(' ');
+    bar.hidden = false;
+    bar.value = 0;
+    status.textContent = `Sending ${plan.steps.length} step(s)…`;
+    let sent = 0;
+    const ctx = await runSync(
+      plan,
+      s,
+      (step, body) => send(step, body, s.advertiserId),
+      ({ index, total, step, envelope }) => {
+        sent++;
+        bar.value = (index + 1) / total;
+        const li = document.createElement('li');
+        li.textContent = `${step.label}: OK `;
+        const rid = document.createElement('span');
+        rid.className = 'rid';
+        rid.textContent = `request_id ${envelope.request_id ?? '—'}`;
+        li.append(rid);
+        log.append(li);
+        status.textContent = `Step ${index + 1} of ${total} acknowledged.`;
+      },
+    );
+    bar.value = 1;
+    let msg = `Sync finished: ${sent} request(s), all acknowledged by ${document.getElementById('sandbox-banner').hidden ? 'TikTok' : 'the sandbox'}.`;
+    if (ctx.createdAudience) {
+      $('audience-id').value = ctx.createdAudience;
+      msg += ` New audience id ${ctx.createdAudience} is filled in above, so the next sync updates it.`;
+    }
+    if (!sent) msg = 'Sync finished: nothing needed sending.';
+    status.textContent = msg;
+    if (ctx.rejected.length) reportSendRejects(ctx.rejected, $('dry-run-out'));
+    document.body.dataset.synced = String(Date.now());
+  } catch (err) {
+    showError(err);
+    status.textContent = 'Sync stopped: see the message above.';
+  } finally {
+    btn.disabled = false;
+  }
+}
+
+// ---------- formatting ----------
+
+function toHex(bytes, at, n) {
+  let s = '';
+  for (let i = at; i < at + n; i++) s += (bytes[i] < 16 ? '0' : '') + bytes[i].toString(16);
+  return s;
+}
+function toSeconds(v) {
+  if (v == null || v === '') return null;
+  if (typeof v === 'number') return v > 1e12 ? Math.floor(v / 1000) : v;
+  const n = Number(v);
+  if (Number.isFinite(n)) return toSeconds(n);
+  const ms = Date.parse(v);
+  return Number.isNaN(ms) ? null : Math.floor(ms / 1000);
+}
+const fmtInt = (n) => Math.round(n).toLocaleString('en-US');
+function fmtBytes(n) {
+  if (n < 1024) return `${n} bytes`;
+  if (n < 1 << 20) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / (1 << 20)).toFixed(1)} MB`;
+}
+function fmtDuration(ms) {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+// ---------- wiring ----------
+
+function wire() {
+  fillCountries();
+  for (const id of ['try-kind', 'try-value', 'try-country', 'try-profile']) $(id).addEventListener('input', tryIt);
+  $('file-input').addEventListener('change', (e) => {
+    const f = e.target.files[0];
+    if (f) loadSource(f, f.name);
+  });
+  const drop = $('drop');
+  drop.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    drop.classList.add('over');
+  });
+  drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+  drop.addEventListener('drop', (e) => {
+    e.preventDefault();
+    drop.classList.remove('over');
+    const f = e.dataTransfer.files[0];
+    if (f) loadSource(f, f.name);
+  });
+  $('paste-use').addEventListener('click', () => {
+    const text = $('paste-text').value;
+    if (text.trim()) loadSource(new Blob([text.endsWith('\n') ? text : `${text}\n`], { type: 'text/csv' }), 'Pasted rows');
+  });
+  for (const id of ['default-country', 'profile', 'maid-algo']) $(id).addEventListener('change', onSettingsChanged);
+  $('hash-cancel').addEventListener('click', cancelHashing);
+  $('hash-run').addEventListener('click', startHashing);
+  $('reject-download').addEventListener('click', downloadRejects);
+  for (const r of document.querySelectorAll('input[name=object], input[name=behaviour]')) r.addEventListener('change', updateChoices);
+  $('dry-run').addEventListener('click', onDryRun);
+  $('sync').addEventListener('click', onSync);
+  updateChoices();
+}
+
+wire();
+checkProxy();
+ready.then(tryIt, (err) => {
+  $('try-reason').textContent = `The hashing module failed to load: ${err.message}. Rebuild it with \`bash scripts/build-pkg.sh\`.`;
+});
+export { idType };
