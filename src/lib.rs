@@ -6,6 +6,7 @@ pub mod error;
 pub mod hash;
 pub mod normalize;
 pub mod options;
+pub mod payload;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;

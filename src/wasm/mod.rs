@@ -7,6 +7,7 @@
 #![allow(unreachable_pub)]
 
 mod identifiers;
+mod payload;
 
 use crate::error::{OptionsError, Reject};
 use crate::options::{Kind, Options};

@@ -1,0 +1,185 @@
+//! Digest sets as fixed-size byte arrays: 32 bytes (SHA-256) or 16 (MD5, IDFA/GAID only).
+//!
+//! A diff of 10 million members a side must fit in a browser tab (issue #3), so members are
+//! kept as `[u8; N]`, not hex strings (32 bytes against a 64-character string plus its JS or
+//! heap overhead), and sorted and compared in place.
+
+use super::PayloadError;
+use crate::hash::HexDigest;
+
+/// Byte width of a SHA-256 digest.
+pub const SHA256_LEN: usize = 32;
+/// Byte width of an MD5 digest.
+pub const MD5_LEN: usize = 16;
+
+/// A list of digests of one width.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Digests {
+    /// SHA-256 digests.
+    Sha256(Vec<[u8; SHA256_LEN]>),
+    /// MD5 digests (IDFA/GAID).
+    Md5(Vec<[u8; MD5_LEN]>),
+}
+
+impl Digests {
+    /// An empty list of `width`-byte digests (32 or 16).
+    pub fn with_width(width: usize) -> Result<Digests, PayloadError> {
+        match width {
+            SHA256_LEN => Ok(Digests::Sha256(Vec::new())),
+            MD5_LEN => Ok(Digests::Md5(Vec::new())),
+            _ => Err(PayloadError::InvalidDigest(0, width)),
+        }
+    }
+
+    /// Bytes per digest.
+    pub fn width(&self) -> usize {
+        match self {
+            Digests::Sha256(_) => SHA256_LEN,
+            Digests::Md5(_) => MD5_LEN,
+        }
+    }
+
+    /// How many digests.
+    pub fn len(&self) -> usize {
+        match self {
+            Digests::Sha256(v) => v.len(),
+            Digests::Md5(v) => v.len(),
+        }
+    }
+
+    /// True when there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Appends packed digests (`width` bytes each, back to back). Lets JS hand over a big
+    /// `Uint8Array` in chunks, so wasm memory never holds a second copy of it.
+    pub fn extend_packed(&mut self, packed: &[u8]) -> Result<(), PayloadError> {
+        let width = self.width();
+        if packed.len() % width != 0 {
+            return Err(PayloadError::InvalidDigest(
+                self.len() + packed.len() / width,
+                width,
+            ));
+        }
+        match self {
+            Digests::Sha256(v) => extend(v, packed),
+            Digests::Md5(v) => extend(v, packed),
+        }
+        Ok(())
+    }
+
+    /// Appends lowercase or uppercase hex digests of this list's width.
+    pub fn extend_hex<'a, I: IntoIterator<Item = &'a str>>(
+        &mut self,
+        hex: I,
+    ) -> Result<(), PayloadError> {
+        let width = self.width();
+        let mut bytes = [0u8; SHA256_LEN];
+        for s in hex {
+            let at = self.len();
+            if !parse_hex(s.trim(), &mut bytes[..width]) {
+                return Err(PayloadError::InvalidDigest(at, width));
+            }
+            self.extend_packed(&bytes[..width])?;
+        }
+        Ok(())
+    }
+
+    /// The digests back to back.
+    pub fn as_packed(&self) -> &[u8] {
+        match self {
+            Digests::Sha256(v) => v.as_flattened(),
+            Digests::Md5(v) => v.as_flattened(),
+        }
+    }
+
+    /// Sorts and removes repeats, in place. Returns how many repeats there were.
+    pub fn sort_dedup(&mut self) -> usize {
+        match self {
+            Digests::Sha256(v) => sort_dedup(v),
+            Digests::Md5(v) => sort_dedup(v),
+        }
+    }
+
+    /// The digests as lowercase hex, one per item.
+    pub fn to_hex(&self) -> Vec<HexDigest> {
+        self.as_packed()
+            .chunks_exact(self.width())
+            .map(hex_digest)
+            .collect()
+    }
+}
+
+fn extend<const N: usize>(v: &mut Vec<[u8; N]>, packed: &[u8]) {
+    v.reserve(packed.len() / N);
+    v.extend(packed.chunks_exact(N).map(|c| {
+        let mut a = [0u8; N];
+        a.copy_from_slice(c);
+        a
+    }));
+}
+
+/// Sorts by the first 8 bytes as a big-endian integer, then the rest: the same order as
+/// comparing the arrays, but a digest's leading bytes are uniform, so one integer compare
+/// nearly always decides (wasm's byte-wise `memcmp` is slow).
+pub(crate) fn sort_dedup<const N: usize>(v: &mut Vec<[u8; N]>) -> usize {
+    v.sort_unstable_by(|a, b| prefix(a).cmp(&prefix(b)).then_with(|| a.cmp(b)));
+    let before = v.len();
+    v.dedup();
+    before - v.len()
+}
+
+#[inline]
+pub(crate) fn prefix<const N: usize>(d: &[u8; N]) -> u64 {
+    let mut p = [0u8; 8];
+    p.copy_from_slice(&d[..8]);
+    u64::from_be_bytes(p)
+}
+
+fn parse_hex(s: &str, out: &mut [u8]) -> bool {
+    let b = s.as_bytes();
+    if b.len() != out.len() * 2 {
+        return false;
+    }
+    for (o, pair) in out.iter_mut().zip(b.chunks_exact(2)) {
+        let (Some(h), Some(l)) = (nibble(pair[0]), nibble(pair[1])) else {
+            return false;
+        };
+        *o = (h << 4) | l;
+    }
+    true
+}
+
+fn nibble(c: u8) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        b'A'..=b'F' => Some(c - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// Lowercase hex of a digest's bytes.
+pub(crate) fn hex_digest(bytes: &[u8]) -> HexDigest {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(char::from(HEX[usize::from(b >> 4)]));
+        s.push(char::from(HEX[usize::from(b & 0xf)]));
+    }
+    HexDigest::from_lower_hex(&s)
+}
+
+/// Writes `hex\n` for every digest: the lines of a customer file.
+pub(crate) fn write_hex_lines(bytes: &[u8], width: usize, out: &mut Vec<u8>) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.reserve(bytes.len() / width * (width * 2 + 1));
+    for d in bytes.chunks_exact(width) {
+        for b in d {
+            out.push(HEX[usize::from(b >> 4)]);
+            out.push(HEX[usize::from(b & 0xf)]);
+        }
+        out.push(b'\n');
+    }
+}

@@ -1,0 +1,561 @@
+//! Offline and Web Event Conversions (Append): `/event/track/` (tiktok-api.md §2.3).
+//!
+//! Each event is checked on its own; a bad one is reported `{row, code}` and the rest go on
+//! (TikTok fails a whole request on one bad row, §3, so nothing doubtful is sent):
+//! - `event`, `event_time`, `event_id` are required. `event_id` is the sync key: a repeat
+//!   within one call is reported `duplicate_event_id` and sent once (the first valid one).
+//! - `event_time`: seconds, milliseconds or ISO-8601 with a zone (see `time.rs`). An event more
+//!   than an hour in the future is reported `event_in_future`; an offline event older than 28
+//!   days before `now` is reported `event_too_old` (§3). `now` is an input for testability.
+//! - offline accepts only the 14 offline standard events (§2.3) → `not_standard_event`; the
+//!   web-only fields (`ttclid`, `ttp`, `ip`, `userAgent`, `url`, `referrer`,
+//!   `limitedDataUse`) are left out of offline events and reported `{row, column,
+//!   code: "web_only_field"}`; an offline event with no email, phone or external id cannot be
+//!   matched and is reported `no_identifier`.
+//! - `user.email`, `user.phone`, `user.external_id` go through the core (raw or pre-hashed)
+//!   and are always sent as arrays of digests, as TikTok's own partner code does. A value that
+//!   cannot be used is left out and reported with its column; the event still goes.
+//! - `ip` must be an IPv4/IPv6 address and `ip`/`user_agent` are sent as given, unhashed, as
+//!   TikTok requires (§2.3).
+//! - `properties`: only TikTok's documented keys are sent. `currency` must be an ISO 4217
+//!   code (lowercase is uppercased), `value` a non-negative number (a numeric string is
+//!   converted) and needs a currency; `contents[]`, `content_type`, `order_id`… are checked.
+//!   A bad property stops that event (`invalid_currency`, `invalid_value`, `missing_currency`,
+//!   `invalid_contents`…), since a purchase sent without its value would misreport ROAS. An
+//!   unknown key is left out and reported `{row, column: "properties",
+//!   code: "unknown_property"}` (free-form keys could carry personal data).
+
+use super::input::{Cell, OneOrMany};
+use super::limits::{FUTURE_SKEW_SECS, MAX_EVENTS_PER_REQUEST, OFFLINE_MAX_AGE_SECS};
+use super::{time, PayloadError, Request, RowReject};
+use crate::options::{Algorithm, Kind, Options, Profile};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Number, Value};
+use std::collections::HashSet;
+
+/// `/event/track/` path.
+pub const TRACK_PATH: &str = "/event/track/";
+
+/// The standard events usable offline: the first 14 of TikTok's list (§2.3).
+pub const OFFLINE_STANDARD_EVENTS: [&str; 14] = [
+    "AddPaymentInfo",
+    "AddToCart",
+    "AddToWishlist",
+    "ClickButton",
+    "CompletePayment",
+    "CompleteRegistration",
+    "Contact",
+    "Download",
+    "InitiateCheckout",
+    "PlaceAnOrder",
+    "Search",
+    "SubmitForm",
+    "Subscribe",
+    "ViewContent",
+];
+
+/// Active ISO 4217 codes (Debian iso-codes 4.15, plus XCG and ZWG of 2024–25), without the
+/// metals, test and special drawing codes nobody prices a purchase in.
+const ISO_4217: &[&str] = &[
+    "AED", "AFN", "ALL", "AMD", "ANG", "AOA", "ARS", "AUD", "AWG", "AZN", "BAM", "BBD", "BDT",
+    "BGN", "BHD", "BIF", "BMD", "BND", "BOB", "BOV", "BRL", "BSD", "BTN", "BWP", "BYN", "BZD",
+    "CAD", "CDF", "CHE", "CHF", "CHW", "CLF", "CLP", "CNY", "COP", "COU", "CRC", "CUC", "CUP",
+    "CVE", "CZK", "DJF", "DKK", "DOP", "DZD", "EGP", "ERN", "ETB", "EUR", "FJD", "FKP", "GBP",
+    "GEL", "GHS", "GIP", "GMD", "GNF", "GTQ", "GYD", "HKD", "HNL", "HRK", "HTG", "HUF", "IDR",
+    "ILS", "INR", "IQD", "IRR", "ISK", "JMD", "JOD", "JPY", "KES", "KGS", "KHR", "KMF", "KPW",
+    "KRW", "KWD", "KYD", "KZT", "LAK", "LBP", "LKR", "LRD", "LSL", "LYD", "MAD", "MDL", "MGA",
+    "MKD", "MMK", "MNT", "MOP", "MRU", "MUR", "MVR", "MWK", "MXN", "MXV", "MYR", "MZN", "NAD",
+    "NGN", "NIO", "NOK", "NPR", "NZD", "OMR", "PAB", "PEN", "PGK", "PHP", "PKR", "PLN", "PYG",
+    "QAR", "RON", "RSD", "RUB", "RWF", "SAR", "SBD", "SCR", "SDG", "SEK", "SGD", "SHP", "SLE",
+    "SLL", "SOS", "SRD", "SSP", "STN", "SVC", "SYP", "SZL", "THB", "TJS", "TMT", "TND", "TOP",
+    "TRY", "TTD", "TWD", "TZS", "UAH", "UGX", "USD", "USN", "UYI", "UYU", "UYW", "UZS", "VED",
+    "VES", "VND", "VUV", "WST", "XAF", "XCD", "XCG", "XOF", "XPF", "YER", "ZAR", "ZMW", "ZWG",
+    "ZWL",
+];
+
+/// True for an active ISO 4217 currency code (uppercase).
+pub fn is_currency(code: &str) -> bool {
+    ISO_4217.binary_search(&code).is_ok()
+}
+
+/// `web` or `offline` (`app` needs allowlisting and `crm` takes custom events only: not built).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EventSource {
+    /// Pixel events; `event_source_id` is the pixel code.
+    Web,
+    /// Offline events; `event_source_id` is the offline Event Set ID.
+    Offline,
+}
+
+/// One event as the caller gives it (camelCase).
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EventInput {
+    /// Standard or (web) custom event name.
+    #[serde(default)]
+    pub event: Cell,
+    /// Unix seconds, milliseconds, or an ISO-8601 string with a zone.
+    #[serde(default)]
+    pub event_time: Option<Value>,
+    /// The sync key (string or number).
+    #[serde(default)]
+    pub event_id: Cell,
+    /// Email(s), raw or SHA-256.
+    #[serde(default)]
+    pub email: OneOrMany,
+    /// Phone(s), raw or SHA-256.
+    #[serde(default)]
+    pub phone: OneOrMany,
+    /// External id(s), raw or SHA-256.
+    #[serde(default)]
+    pub external_id: OneOrMany,
+    /// Web only: TikTok click id.
+    #[serde(default)]
+    pub ttclid: Cell,
+    /// Web only: the `_ttp` cookie.
+    #[serde(default)]
+    pub ttp: Cell,
+    /// Web only: IPv4 or IPv6, sent unhashed.
+    #[serde(default)]
+    pub ip: Cell,
+    /// Web only: sent unhashed.
+    #[serde(default)]
+    pub user_agent: Cell,
+    /// Web only: `page.url`.
+    #[serde(default)]
+    pub url: Cell,
+    /// Web only: `page.referrer`.
+    #[serde(default)]
+    pub referrer: Cell,
+    /// Web only: `limited_data_use`.
+    #[serde(default)]
+    pub limited_data_use: Option<bool>,
+    /// `properties` (TikTok's snake_case keys: `currency`, `value`, `contents`…).
+    #[serde(default)]
+    pub properties: Option<Value>,
+}
+
+/// What `buildEventBatches` takes (`options` travel separately).
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EventsInput {
+    /// `web` or `offline`.
+    pub event_source: String,
+    /// Pixel code (web) or offline Event Set ID.
+    pub event_source_id: String,
+    /// Top-level `test_event_code` (§2.3).
+    #[serde(default)]
+    pub test_event_code: Option<String>,
+    /// Top-level `partner_name`.
+    #[serde(default)]
+    pub partner_name: Option<String>,
+    /// Events per request, 1–1,000 (default 1,000).
+    #[serde(default)]
+    pub max_events: Option<usize>,
+    /// Unix seconds now, for the 28-day and future checks.
+    pub now: i64,
+    /// The events.
+    pub events: Vec<EventInput>,
+}
+
+/// `data[].user`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct User {
+    /// SHA-256 digests.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub email: Vec<String>,
+    /// SHA-256 digests.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub phone: Vec<String>,
+    /// SHA-256 digests.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub external_id: Vec<String>,
+    /// Web only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ttclid: Option<String>,
+    /// Web only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ttp: Option<String>,
+    /// Web only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ip: Option<String>,
+    /// Web only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_agent: Option<String>,
+}
+
+/// `data[].page` (web).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Page {
+    /// The page URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// The referrer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub referrer: Option<String>,
+}
+
+/// One element of `data[]`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EventData {
+    /// The event name.
+    pub event: String,
+    /// Unix seconds.
+    pub event_time: i64,
+    /// The dedup key.
+    pub event_id: String,
+    /// Hashed identifiers and web signals.
+    pub user: User,
+    /// Checked properties.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub properties: Option<Map<String, Value>>,
+    /// Web only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<Page>,
+    /// Web only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limited_data_use: Option<bool>,
+}
+
+/// The `/event/track/` body (§2.3).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TrackBody {
+    /// `web` or `offline`.
+    pub event_source: EventSource,
+    /// Pixel code or Event Set ID.
+    pub event_source_id: String,
+    /// Top level, only when given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub test_event_code: Option<String>,
+    /// Only when given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub partner_name: Option<String>,
+    /// 1–1,000 events.
+    pub data: Vec<EventData>,
+}
+
+/// The requests and the events or fields left out.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EventBatches {
+    /// `POST /event/track/`, at most `maxEvents` events each.
+    pub requests: Vec<Request<TrackBody>>,
+    /// Events not sent (`{row, code}`) and fields left out (`{row, column, code}`).
+    pub rejected: Vec<RowReject>,
+}
+
+/// Builds the `/event/track/` requests.
+pub fn build_event_batches(
+    input: &EventsInput,
+    options: &Options,
+) -> Result<EventBatches, PayloadError> {
+    let source = match input.event_source.as_str() {
+        "web" => EventSource::Web,
+        "offline" => EventSource::Offline,
+        _ => return Err(PayloadError::InvalidEventSource),
+    };
+    let id = &input.event_source_id;
+    if id.is_empty() {
+        return Err(PayloadError::Missing("eventSourceId"));
+    }
+    if !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return Err(PayloadError::InvalidId("eventSourceId"));
+    }
+    let max = input.max_events.unwrap_or(MAX_EVENTS_PER_REQUEST);
+    if max == 0 || max > MAX_EVENTS_PER_REQUEST {
+        return Err(PayloadError::InvalidLimit(
+            "maxEvents",
+            MAX_EVENTS_PER_REQUEST,
+        ));
+    }
+    // Events identifiers are always SHA-256 with the Events profile (§5).
+    let options = Options {
+        profile: Profile::Events,
+        algorithm: Algorithm::Sha256,
+        ..*options
+    };
+    let mut rejected = Vec::new();
+    let mut data = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut buf = String::new();
+    for (row, ev) in input.events.iter().enumerate() {
+        match build_event(
+            row,
+            ev,
+            source,
+            input.now,
+            &options,
+            &mut buf,
+            &mut rejected,
+        ) {
+            Ok(d) => {
+                if seen.insert(d.event_id.clone()) {
+                    data.push(d);
+                } else {
+                    rejected.push(RowReject::row(row, "duplicate_event_id"));
+                }
+            }
+            Err(code) => rejected.push(RowReject::row(row, code)),
+        }
+    }
+    let mut requests = Vec::new();
+    let mut data = data.into_iter().peekable();
+    while data.peek().is_some() {
+        requests.push(Request {
+            path: TRACK_PATH,
+            body: TrackBody {
+                event_source: source,
+                event_source_id: id.clone(),
+                test_event_code: input.test_event_code.clone().filter(|c| !c.is_empty()),
+                partner_name: input.partner_name.clone().filter(|c| !c.is_empty()),
+                data: data.by_ref().take(max).collect(),
+            },
+        });
+    }
+    // Cell-level reports come out of build_event in the middle of row-level ones: keep the
+    // report in row order for people reading it.
+    rejected.sort_by_key(|r| r.row);
+    Ok(EventBatches { requests, rejected })
+}
+
+/// Text of a plain cell: `Ok(None)` when missing, `Err("wrong_type")` for a non-string.
+fn text(cell: &Cell) -> Result<Option<String>, &'static str> {
+    match cell {
+        Cell::Missing => Ok(None),
+        Cell::Invalid => Err("wrong_type"),
+        Cell::Text(s) if s.trim().is_empty() => Ok(None),
+        Cell::Text(s) => Ok(Some(s.trim().to_owned())),
+    }
+}
+
+fn build_event(
+    row: usize,
+    ev: &EventInput,
+    source: EventSource,
+    now: i64,
+    options: &Options,
+    buf: &mut String,
+    rejected: &mut Vec<RowReject>,
+) -> Result<EventData, &'static str> {
+    let event = text(&ev.event)
+        .map_err(|_| "invalid_event")?
+        .ok_or("missing_event")?;
+    if source == EventSource::Offline && !OFFLINE_STANDARD_EVENTS.contains(&event.as_str()) {
+        return Err("not_standard_event");
+    }
+    let event_id = text(&ev.event_id)
+        .map_err(|_| "invalid_event_id")?
+        .ok_or("missing_event_id")?;
+    let event_time = match &ev.event_time {
+        None | Some(Value::Null) => return Err("missing_event_time"),
+        Some(Value::Number(n)) => n.as_f64().and_then(time::from_number),
+        Some(Value::String(s)) => time::from_str(s),
+        Some(_) => None,
+    }
+    .ok_or("invalid_event_time")?;
+    if event_time > now + FUTURE_SKEW_SECS {
+        return Err("event_in_future");
+    }
+    if source == EventSource::Offline && event_time < now - OFFLINE_MAX_AGE_SECS {
+        return Err("event_too_old");
+    }
+    let properties = match &ev.properties {
+        None | Some(Value::Null) => None,
+        Some(Value::Object(p)) => Some(check_properties(row, p, rejected)?),
+        Some(_) => return Err("invalid_properties"),
+    };
+
+    // Cell-level problems from here on: the event still goes without the cell.
+    let mut cell_rejects = Vec::new();
+    let mut user = User::default();
+    for (kind, column, cells, out) in [
+        (Kind::Email, "email", &ev.email, &mut user.email),
+        (Kind::Phone, "phone", &ev.phone, &mut user.phone),
+        (
+            Kind::ExternalId,
+            "externalId",
+            &ev.external_id,
+            &mut user.external_id,
+        ),
+    ] {
+        for cell in cells.cells() {
+            match cell.hash(kind, options, buf) {
+                Ok(Some(d)) => {
+                    let d = d.as_str().to_owned();
+                    if !out.contains(&d) {
+                        out.push(d);
+                    }
+                }
+                Ok(None) => {}
+                Err(code) => cell_rejects.push(RowReject::cell(row, column, code)),
+            }
+        }
+    }
+    let web = source == EventSource::Web;
+    let mut web_field = |column: &'static str, cell: &Cell| -> Option<String> {
+        let v = match text(cell) {
+            Ok(v) => v,
+            Err(code) => {
+                cell_rejects.push(RowReject::cell(row, column, code));
+                return None;
+            }
+        };
+        if v.is_some() && !web {
+            cell_rejects.push(RowReject::cell(row, column, "web_only_field"));
+            return None;
+        }
+        v
+    };
+    user.ttclid = web_field("ttclid", &ev.ttclid);
+    user.ttp = web_field("ttp", &ev.ttp);
+    user.ip = web_field("ip", &ev.ip);
+    user.user_agent = web_field("userAgent", &ev.user_agent);
+    let url = web_field("url", &ev.url);
+    let referrer = web_field("referrer", &ev.referrer);
+    let limited_data_use = match ev.limited_data_use {
+        Some(_) if !web => {
+            cell_rejects.push(RowReject::cell(row, "limitedDataUse", "web_only_field"));
+            None
+        }
+        v => v,
+    };
+    if let Some(ip) = &user.ip {
+        if ip.parse::<std::net::IpAddr>().is_err() {
+            cell_rejects.push(RowReject::cell(row, "ip", "invalid_ip"));
+            user.ip = None;
+        }
+    }
+    if !web && user.email.is_empty() && user.phone.is_empty() && user.external_id.is_empty() {
+        rejected.extend(cell_rejects);
+        return Err("no_identifier");
+    }
+    rejected.extend(cell_rejects);
+    let page = (url.is_some() || referrer.is_some()).then_some(Page { url, referrer });
+    Ok(EventData {
+        event,
+        event_time,
+        event_id,
+        user,
+        properties,
+        page,
+        limited_data_use,
+    })
+}
+
+/// A string property; numbers are written out (ids exported as numbers).
+fn prop_string(v: &Value) -> Option<Value> {
+    match v {
+        Value::String(s) => Some(Value::String(s.clone())),
+        Value::Number(n) => Some(Value::String(n.to_string())),
+        _ => None,
+    }
+}
+
+/// A non-negative number; a numeric string such as `"12.50"` is converted.
+fn prop_number(v: &Value) -> Option<Value> {
+    let n = match v {
+        Value::Number(n) => return (n.as_f64()? >= 0.0).then(|| Value::Number(n.clone())),
+        Value::String(s) => s.trim().parse::<f64>().ok()?,
+        _ => return None,
+    };
+    (n.is_finite() && n >= 0.0)
+        .then(|| Number::from_f64(n))
+        .flatten()
+        .map(Value::Number)
+}
+
+/// A non-negative whole number.
+fn prop_count(v: &Value) -> Option<Value> {
+    v.as_u64().map(|n| Value::Number(n.into()))
+}
+
+fn check_properties(
+    row: usize,
+    props: &Map<String, Value>,
+    rejected: &mut Vec<RowReject>,
+) -> Result<Map<String, Value>, &'static str> {
+    let mut out = Map::new();
+    let mut unknown = false;
+    for (key, v) in props {
+        if v.is_null() {
+            continue;
+        }
+        let checked = match key.as_str() {
+            "currency" => {
+                let c = v.as_str().map(|s| s.trim().to_ascii_uppercase());
+                match c {
+                    Some(c) if is_currency(&c) => Value::String(c),
+                    _ => return Err("invalid_currency"),
+                }
+            }
+            "value" => prop_number(v).ok_or("invalid_value")?,
+            "content_type" => match v.as_str() {
+                Some(t @ ("product" | "product_group")) => Value::String(t.to_owned()),
+                _ => return Err("invalid_content_type"),
+            },
+            "contents" => check_contents(v).ok_or("invalid_contents")?,
+            "order_id" => prop_string(v).ok_or("invalid_order_id")?,
+            "shop_id" => prop_string(v).ok_or("invalid_shop_id")?,
+            "num_items" => prop_count(v).ok_or("invalid_num_items")?,
+            "search_string" => prop_string(v).ok_or("invalid_search_string")?,
+            "description" => prop_string(v).ok_or("invalid_description")?,
+            "content_ids" => match v {
+                Value::Array(a) => Value::Array(
+                    a.iter()
+                        .map(prop_string)
+                        .collect::<Option<Vec<_>>>()
+                        .ok_or("invalid_content_ids")?,
+                ),
+                _ => return Err("invalid_content_ids"),
+            },
+            _ => {
+                unknown = true;
+                continue;
+            }
+        };
+        out.insert(key.clone(), checked);
+    }
+    if out.contains_key("value") && !out.contains_key("currency") {
+        return Err("missing_currency");
+    }
+    if unknown {
+        rejected.push(RowReject::cell(row, "properties", "unknown_property"));
+    }
+    Ok(out)
+}
+
+/// `contents[]`: objects with `content_id`, `content_name`, `content_category`, `brand`
+/// (strings), `price` (number), `quantity` (whole number). Unknown keys make it invalid.
+fn check_contents(v: &Value) -> Option<Value> {
+    let items = v.as_array()?;
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        let mut o = Map::new();
+        for (k, v) in item.as_object()? {
+            if v.is_null() {
+                continue;
+            }
+            let checked = match k.as_str() {
+                "content_id" | "content_name" | "content_category" | "brand" => prop_string(v)?,
+                "price" => prop_number(v)?,
+                "quantity" => prop_count(v)?,
+                _ => return None,
+            };
+            o.insert(k.clone(), checked);
+        }
+        out.push(Value::Object(o));
+    }
+    Some(Value::Array(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn currency_list_is_sorted_for_binary_search() {
+        assert!(ISO_4217.windows(2).all(|w| w[0] < w[1]));
+        assert!(is_currency("USD") && is_currency("EUR") && !is_currency("usd"));
+        assert!(!is_currency("XXX") && !is_currency("ABC"));
+    }
+}
