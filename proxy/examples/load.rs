@@ -1,0 +1,2 @@
+//! Load benchmark (placeholder until it lands).
+fn main() {}

@@ -1,0 +1,320 @@
+//! Configuration, read once from the environment at start-up (design.md, "The proxy").
+
+use std::collections::BTreeSet;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// TikTok's production API base (tiktok-api.md §1).
+pub const DEFAULT_API_BASE: &str = "https://business-api.tiktok.com/open_api/v1.3";
+
+/// Why the configuration was refused. One line each, printed before exiting.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// A variable is set but cannot be understood.
+    #[error("{var}: {reason}")]
+    Invalid {
+        /// The environment variable.
+        var: &'static str,
+        /// What is wrong with it.
+        reason: String,
+    },
+}
+
+fn invalid(var: &'static str, reason: impl Into<String>) -> ConfigError {
+    ConfigError::Invalid {
+        var,
+        reason: reason.into(),
+    }
+}
+
+/// Retry and timeout policy for calls to TikTok.
+#[derive(Debug, Clone)]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included (`TIKHASH_UPSTREAM_MAX_ATTEMPTS`, default 4).
+    pub max_attempts: u32,
+    /// Time allowed for one attempt (`TIKHASH_UPSTREAM_TIMEOUT_MS`, default 15 000).
+    pub attempt_timeout: Duration,
+    /// Time allowed for all attempts and waits together (`TIKHASH_UPSTREAM_TOTAL_MS`,
+    /// default 45 000).
+    pub total_timeout: Duration,
+    /// First backoff; doubled after each retry, with jitter (`TIKHASH_UPSTREAM_BACKOFF_MS`,
+    /// default 250).
+    pub base_backoff: Duration,
+    /// Longest single backoff (8 s).
+    pub max_backoff: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: 4,
+            attempt_timeout: Duration::from_millis(15_000),
+            total_timeout: Duration::from_millis(45_000),
+            base_backoff: Duration::from_millis(250),
+            max_backoff: Duration::from_secs(8),
+        }
+    }
+}
+
+/// A wall clock with an adjustable offset, so the 24 h REPLACE rule can be tested (and
+/// demonstrated) without waiting. Cloning shares the offset.
+#[derive(Debug, Clone, Default)]
+pub struct Clock {
+    offset_secs: Arc<AtomicI64>,
+}
+
+impl Clock {
+    /// A clock `offset_secs` ahead of (or, negative, behind) the system clock.
+    pub fn with_offset(offset_secs: i64) -> Clock {
+        Clock {
+            offset_secs: Arc::new(AtomicI64::new(offset_secs)),
+        }
+    }
+
+    /// Unix seconds, offset included.
+    pub fn now(&self) -> i64 {
+        let sys = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0);
+        sys + self.offset_secs.load(Ordering::Relaxed)
+    }
+
+    /// Moves the clock forward by `secs` (tests).
+    pub fn advance(&self, secs: i64) {
+        self.offset_secs.fetch_add(secs, Ordering::Relaxed);
+    }
+}
+
+/// Everything the proxy is configured with.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `TIKTOK_ACCESS_TOKEN`; `None` means sandbox mode (nothing leaves the machine).
+    pub access_token: Option<String>,
+    /// `TIKTOK_API_BASE`, without a trailing `/`.
+    pub api_base: String,
+    /// `TIKHASH_LISTEN` (default `127.0.0.1:8787`).
+    pub listen: SocketAddr,
+    /// `TIKHASH_ADVERTISER_IDS`; `None` allows every advertiser (sandbox only: a token
+    /// requires the list).
+    pub advertiser_ids: Option<BTreeSet<String>>,
+    /// `TIKHASH_ALLOWED_ORIGINS`: browser origins allowed by CORS (empty: same origin only).
+    pub allowed_origins: Vec<String>,
+    /// `TIKHASH_DB`: the ledger's SQLite file (default `./tikhash.db`).
+    pub db_path: PathBuf,
+    /// `TIKHASH_WWW_DIR`: the web page, served at `/` (default `www`).
+    pub www_dir: PathBuf,
+    /// `TIKHASH_PKG_DIR`: the npm package folder, served at `/pkg/` (default `pkg`).
+    pub pkg_dir: PathBuf,
+    /// `TIKHASH_MAX_BODY_BYTES` (default 64 MiB: TikTok takes customer files up to 50 MB).
+    pub max_body_bytes: usize,
+    /// Retries and timeouts for TikTok.
+    pub retry: RetryPolicy,
+    /// `TIKHASH_SANDBOX_RATE`: sandbox requests per second before it answers 40100
+    /// (default 50).
+    pub sandbox_rate: u32,
+    /// `TIKHASH_SANDBOX_MIN_AUDIENCE`: the sandbox refuses a customer-file update leaving
+    /// fewer members than this (default 1000, TikTok's rule).
+    pub sandbox_min_audience: u64,
+    /// The clock; `TIKHASH_CLOCK_OFFSET_SECS` shifts it (demos and tests).
+    pub clock: Clock,
+}
+
+impl Config {
+    /// A sandbox configuration with every default, for tests and embedding.
+    pub fn sandbox() -> Config {
+        Config {
+            access_token: None,
+            api_base: DEFAULT_API_BASE.to_string(),
+            listen: SocketAddr::from(([127, 0, 0, 1], 8787)),
+            advertiser_ids: None,
+            allowed_origins: Vec::new(),
+            db_path: PathBuf::from("tikhash.db"),
+            www_dir: PathBuf::from("www"),
+            pkg_dir: PathBuf::from("pkg"),
+            max_body_bytes: 64 * 1024 * 1024,
+            retry: RetryPolicy::default(),
+            sandbox_rate: 50,
+            sandbox_min_audience: 1000,
+            clock: Clock::default(),
+        }
+    }
+
+    /// True when no token is set: requests are answered by the built-in simulator.
+    pub fn is_sandbox(&self) -> bool {
+        self.access_token.is_none()
+    }
+
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Config, ConfigError> {
+        Config::from_vars(|k| std::env::var(k).ok())
+    }
+
+    /// Reads configuration through `get` (a variable name to its value), so tests need not
+    /// touch the process environment. Empty values count as unset.
+    pub fn from_vars(get: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let get = |k: &str| get(k).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        let mut c = Config::sandbox();
+        c.access_token = get("TIKTOK_ACCESS_TOKEN");
+        if let Some(base) = get("TIKTOK_API_BASE") {
+            if !(base.starts_with("https://") || base.starts_with("http://")) {
+                return Err(invalid(
+                    "TIKTOK_API_BASE",
+                    "must start with https:// (or http:// for a local test server)",
+                ));
+            }
+            c.api_base = base.trim_end_matches('/').to_string();
+        }
+        if let Some(listen) = get("TIKHASH_LISTEN") {
+            c.listen = listen
+                .parse()
+                .map_err(|_| invalid("TIKHASH_LISTEN", "expected an address like 127.0.0.1:8787"))?;
+        }
+        if let Some(ids) = get("TIKHASH_ADVERTISER_IDS") {
+            let set: BTreeSet<String> = split_list(&ids).collect();
+            if let Some(bad) = set.iter().find(|id| !id.bytes().all(|b| b.is_ascii_digit())) {
+                let _ = bad;
+                return Err(invalid(
+                    "TIKHASH_ADVERTISER_IDS",
+                    "advertiser ids are digits only, separated by commas",
+                ));
+            }
+            c.advertiser_ids = Some(set);
+        } else if c.access_token.is_some() {
+            return Err(invalid(
+                "TIKHASH_ADVERTISER_IDS",
+                "must list the allowed advertiser ids when TIKTOK_ACCESS_TOKEN is set",
+            ));
+        }
+        if let Some(origins) = get("TIKHASH_ALLOWED_ORIGINS") {
+            c.allowed_origins = split_list(&origins).collect();
+            for o in &c.allowed_origins {
+                let ok = (o.starts_with("http://") || o.starts_with("https://"))
+                    && axum::http::HeaderValue::from_str(o).is_ok()
+                    && !o.ends_with('/');
+                if !ok {
+                    return Err(invalid(
+                        "TIKHASH_ALLOWED_ORIGINS",
+                        "each origin is scheme://host[:port], no path, no trailing slash",
+                    ));
+                }
+            }
+        }
+        if let Some(db) = get("TIKHASH_DB") {
+            c.db_path = PathBuf::from(db);
+        }
+        if let Some(d) = get("TIKHASH_WWW_DIR") {
+            c.www_dir = PathBuf::from(d);
+        }
+        if let Some(d) = get("TIKHASH_PKG_DIR") {
+            c.pkg_dir = PathBuf::from(d);
+        }
+        if let Some(v) = get("TIKHASH_MAX_BODY_BYTES") {
+            c.max_body_bytes = parse_num("TIKHASH_MAX_BODY_BYTES", &v, 1)?;
+        }
+        if let Some(v) = get("TIKHASH_UPSTREAM_MAX_ATTEMPTS") {
+            c.retry.max_attempts = parse_num("TIKHASH_UPSTREAM_MAX_ATTEMPTS", &v, 1)?;
+        }
+        if let Some(v) = get("TIKHASH_UPSTREAM_TIMEOUT_MS") {
+            c.retry.attempt_timeout =
+                Duration::from_millis(parse_num("TIKHASH_UPSTREAM_TIMEOUT_MS", &v, 1)?);
+        }
+        if let Some(v) = get("TIKHASH_UPSTREAM_TOTAL_MS") {
+            c.retry.total_timeout =
+                Duration::from_millis(parse_num("TIKHASH_UPSTREAM_TOTAL_MS", &v, 1)?);
+        }
+        if let Some(v) = get("TIKHASH_UPSTREAM_BACKOFF_MS") {
+            c.retry.base_backoff =
+                Duration::from_millis(parse_num("TIKHASH_UPSTREAM_BACKOFF_MS", &v, 0)?);
+        }
+        if let Some(v) = get("TIKHASH_SANDBOX_RATE") {
+            c.sandbox_rate = parse_num("TIKHASH_SANDBOX_RATE", &v, 1)?;
+        }
+        if let Some(v) = get("TIKHASH_SANDBOX_MIN_AUDIENCE") {
+            c.sandbox_min_audience = parse_num("TIKHASH_SANDBOX_MIN_AUDIENCE", &v, 0)?;
+        }
+        if let Some(v) = get("TIKHASH_CLOCK_OFFSET_SECS") {
+            let off: i64 = v.parse().map_err(|_| {
+                invalid("TIKHASH_CLOCK_OFFSET_SECS", "expected a whole number of seconds")
+            })?;
+            c.clock = Clock::with_offset(off);
+        }
+        Ok(c)
+    }
+
+    /// True when `advertiser_id` may be used through this proxy.
+    pub fn advertiser_allowed(&self, advertiser_id: &str) -> bool {
+        match &self.advertiser_ids {
+            None => true,
+            Some(set) => set.contains(advertiser_id),
+        }
+    }
+}
+
+fn split_list(s: &str) -> impl Iterator<Item = String> + '_ {
+    s.split(',')
+        .map(str::trim)
+        .filter(|x| !x.is_empty())
+        .map(str::to_string)
+}
+
+fn parse_num<T>(var: &'static str, v: &str, min: T) -> Result<T, ConfigError>
+where
+    T: std::str::FromStr + PartialOrd + std::fmt::Display + Copy,
+{
+    match v.parse::<T>() {
+        Ok(n) if n >= min => Ok(n),
+        _ => Err(invalid(var, format!("expected a whole number ≥ {min}"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn cfg(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let m: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_vars(|k| m.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_are_the_sandbox_on_loopback() {
+        let c = cfg(&[]).unwrap();
+        assert!(c.is_sandbox());
+        assert_eq!(c.listen.to_string(), "127.0.0.1:8787");
+        assert!(c.advertiser_allowed("123"));
+    }
+
+    #[test]
+    fn a_token_needs_an_advertiser_list() {
+        let e = cfg(&[("TIKTOK_ACCESS_TOKEN", "t")]).unwrap_err();
+        assert!(e.to_string().starts_with("TIKHASH_ADVERTISER_IDS"));
+        let c = cfg(&[
+            ("TIKTOK_ACCESS_TOKEN", "t"),
+            ("TIKHASH_ADVERTISER_IDS", "1, 2"),
+        ])
+        .unwrap();
+        assert!(c.advertiser_allowed("2") && !c.advertiser_allowed("3"));
+    }
+
+    #[test]
+    fn bad_values_stop_start_up() {
+        assert!(cfg(&[("TIKHASH_LISTEN", "nowhere")]).is_err());
+        assert!(cfg(&[("TIKHASH_SANDBOX_RATE", "0")]).is_err());
+        assert!(cfg(&[("TIKHASH_ALLOWED_ORIGINS", "http://a.test/")]).is_err());
+        assert!(cfg(&[("TIKTOK_API_BASE", "ftp://x")]).is_err());
+        assert_eq!(
+            cfg(&[("TIKHASH_SANDBOX_MIN_AUDIENCE", "3")])
+                .unwrap()
+                .sandbox_min_audience,
+            3
+        );
+    }
+}

@@ -1,0 +1,436 @@
+//! One function per simulated TikTok endpoint (tiktok-api.md §2).
+
+use super::{param_error, Custom, Refusal, Sandbox, Segment, UploadedFile, World};
+use crate::config::Config;
+use crate::error::{AppError, REPLACE_REJECTED_MESSAGE};
+use crate::guard::{self, FileAction, MappingAction, UploadForm};
+use crate::upstream::Outbound;
+use serde_json::{json, Map, Value};
+use std::collections::BTreeSet;
+use tikhash::Algorithm;
+
+/// Offline events take standard events only (tiktok-api.md §2.3).
+const STANDARD_EVENTS: [&str; 22] = [
+    "AddPaymentInfo",
+    "AddToCart",
+    "AddToWishlist",
+    "ClickButton",
+    "CompletePayment",
+    "CompleteRegistration",
+    "Contact",
+    "Download",
+    "InitiateCheckout",
+    "PlaceAnOrder",
+    "Search",
+    "SubmitForm",
+    "Subscribe",
+    "ViewContent",
+    "Purchase",
+    "Lead",
+    "CustomizeProduct",
+    "FindLocation",
+    "Schedule",
+    "ApplicationApproval",
+    "SubmitApplication",
+    "StartTrial",
+];
+
+/// The guard's findings in TikTok's words (the sandbox allows every advertiser).
+fn from_guard(e: AppError) -> Refusal {
+    match e {
+        AppError::NotAHash { field, .. } => param_error(format!("{field}: Not a valid hash")),
+        AppError::BadField { field, reason } => param_error(format!("{field}: {reason}")),
+        other => param_error(format!("Parameter error: {other}")),
+    }
+}
+
+fn open() -> Config {
+    Config::sandbox()
+}
+
+fn body(out: &Outbound) -> Result<Map<String, Value>, Refusal> {
+    guard::parse_object(&out.body).map_err(|_| param_error("Parameter error: invalid JSON"))
+}
+
+fn str_field<'a>(o: &'a Map<String, Value>, k: &str) -> Result<&'a str, Refusal> {
+    o.get(k)
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| param_error(format!("{k}: Missing data for required field.")))
+}
+
+pub(super) fn dispatch(
+    sb: &Sandbox,
+    w: &mut World,
+    out: &Outbound,
+    upload: Option<Result<UploadForm, AppError>>,
+) -> Result<Value, Refusal> {
+    let now = sb.clock.now();
+    match out.endpoint {
+        "segment/audience/" => segment_audience(w, &body(out)?),
+        "segment/mapping/" => segment_mapping(w, &body(out)?),
+        "dmp/custom_audience/file/upload/" => match upload {
+            Some(Ok(form)) => file_upload(w, form),
+            Some(Err(e)) => Err(from_guard(e)),
+            None => Err(param_error("file: Missing data for required field.")),
+        },
+        "dmp/custom_audience/create/" => create(w, &body(out)?, now),
+        "dmp/custom_audience/update/" => update(sb, w, &body(out)?, now),
+        "event/track/" => track(w, &body(out)?),
+        "dmp/custom_audience/list/" => list(w, out.query.as_deref().unwrap_or_default()),
+        "dmp/custom_audience/get/" => get(w, out.query.as_deref().unwrap_or_default()),
+        _ => Err((40404, "Not found".to_string())),
+    }
+}
+
+fn new_id(w: &mut World) -> String {
+    w.next_id += 1;
+    w.next_id.to_string()
+}
+
+fn segment_audience(w: &mut World, o: &Map<String, Value>) -> Result<Value, Refusal> {
+    let adv = str_field(o, "advertiser_id")?.to_string();
+    let action = o.get("action").and_then(Value::as_str).unwrap_or("create");
+    match action {
+        "create" => {
+            let mut name = str_field(o, "custom_audience_name")?.to_string();
+            if name.chars().count() > 70 {
+                name = name.chars().take(67).collect::<String>() + "...";
+            }
+            let id = new_id(w);
+            w.segments.insert(
+                id.clone(),
+                Segment {
+                    advertiser_id: adv,
+                    name,
+                    members: BTreeSet::new(),
+                },
+            );
+            Ok(json!({ "audience_id": id }))
+        }
+        "delete" => {
+            let id = str_field(o, "delete_audience_id")?;
+            match w.segments.get(id) {
+                Some(s) if s.advertiser_id == adv => {
+                    w.segments.remove(id);
+                    Ok(json!({}))
+                }
+                _ => Err(param_error("Parameter error: invalid audience ID")),
+            }
+        }
+        _ => Err(param_error("action: Must be one of: create, delete.")),
+    }
+}
+
+fn segment_mapping(w: &mut World, o: &Map<String, Value>) -> Result<Value, Refusal> {
+    let plan = guard::check_mapping(&open(), o).map_err(from_guard)?;
+    for aud in plan.audiences() {
+        match w.segments.get(&aud) {
+            Some(s) if plan.advertiser_ids.contains(&s.advertiser_id) => {}
+            _ => return Err(param_error("Parameter error: invalid audience ID")),
+        }
+    }
+    for cell in &plan.cells {
+        for aud in &cell.audience_ids {
+            if let Some(s) = w.segments.get_mut(aud) {
+                let key = (cell.id_type, cell.digest.clone());
+                match plan.action {
+                    MappingAction::Add => s.members.insert(key),
+                    MappingAction::Delete => s.members.remove(&key),
+                };
+            }
+        }
+    }
+    Ok(json!({}))
+}
+
+fn file_upload(w: &mut World, form: UploadForm) -> Result<Value, Refusal> {
+    let name_ok = form
+        .file_name
+        .as_deref()
+        .is_some_and(|n| n.ends_with(".csv") || n.ends_with(".txt"));
+    if !name_ok {
+        return Err(param_error(
+            "file: The file name must end in .csv or .txt.",
+        ));
+    }
+    let md5 = tikhash::hash::digest(Algorithm::Md5, &form.file);
+    if !form.file_signature.eq_ignore_ascii_case(md5.as_str()) {
+        return Err(param_error(
+            "file_signature: does not match the MD5 of the file.",
+        ));
+    }
+    let digests = guard::check_file_lines(form.calculate_type, &form.file).map_err(from_guard)?;
+    if digests.is_empty() {
+        return Err(param_error("file: The file holds no ids."));
+    }
+    let n = new_id(w);
+    let file_path = format!("sandbox/{}/{n}.txt", form.advertiser_id);
+    w.files.insert(
+        file_path.clone(),
+        UploadedFile {
+            advertiser_id: form.advertiser_id,
+            calculate_type: form.calculate_type,
+            digests,
+        },
+    );
+    Ok(json!({ "file_path": file_path }))
+}
+
+fn file_paths(o: &Map<String, Value>) -> Result<Vec<String>, Refusal> {
+    match o.get("file_paths") {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::Array(a)) => a
+            .iter()
+            .map(|v| v.as_str().map(str::to_string))
+            .collect::<Option<Vec<_>>>()
+            .ok_or_else(|| param_error("file_paths: Not a valid list.")),
+        _ => Err(param_error("file_paths: Not a valid list.")),
+    }
+}
+
+/// Checks the files exist, belong to `adv` and have `calculate_type`; returns their digests.
+fn files_for<'a>(
+    w: &'a World,
+    adv: &str,
+    calculate_type: &str,
+    paths: &[String],
+) -> Result<Vec<&'a Vec<u8>>, Refusal> {
+    let mut out = Vec::new();
+    for p in paths {
+        let f = w
+            .files
+            .get(p)
+            .filter(|f| f.advertiser_id == adv)
+            .ok_or_else(|| param_error("file_paths: invalid file path"))?;
+        if f.calculate_type != calculate_type {
+            return Err(param_error(
+                "file_paths: every file must have the audience's calculate_type",
+            ));
+        }
+        out.extend(f.digests.iter());
+    }
+    Ok(out)
+}
+
+fn create(w: &mut World, o: &Map<String, Value>, now: i64) -> Result<Value, Refusal> {
+    let adv = str_field(o, "advertiser_id")?.to_string();
+    let name = str_field(o, "custom_audience_name")?.to_string();
+    if name.chars().count() > 128 {
+        return Err(param_error(
+            "custom_audience_name: Longer than maximum length 128.",
+        ));
+    }
+    let ct = guard::canonical(&guard::FILE_ID_TYPES, str_field(o, "calculate_type")?)
+        .ok_or_else(|| param_error("calculate_type: Not a valid choice."))?;
+    let paths = file_paths(o)?;
+    if paths.is_empty() {
+        return Err(param_error("file_paths: Missing data for required field."));
+    }
+    let members: BTreeSet<Vec<u8>> = files_for(w, &adv, ct, &paths)?.into_iter().cloned().collect();
+    let id = new_id(w);
+    w.customs.insert(
+        id.clone(),
+        Custom {
+            advertiser_id: adv,
+            name,
+            calculate_type: ct,
+            members,
+            last_replace_at: None,
+            created_at: now,
+        },
+    );
+    Ok(json!({ "custom_audience_id": id }))
+}
+
+fn update(sb: &Sandbox, w: &mut World, o: &Map<String, Value>, now: i64) -> Result<Value, Refusal> {
+    let adv = str_field(o, "advertiser_id")?.to_string();
+    let id = str_field(o, "custom_audience_id")?.to_string();
+    let action = match o.get("action").and_then(Value::as_str) {
+        None => FileAction::Replace,
+        Some(s) => match s.to_ascii_uppercase().as_str() {
+            "APPEND" => FileAction::Append,
+            "REMOVE" => FileAction::Remove,
+            "REPLACE" => FileAction::Replace,
+            _ => return Err(param_error("action: Not a valid choice.")),
+        },
+    };
+    let paths = file_paths(o)?;
+    let new_name = o.get("custom_audience_name").and_then(Value::as_str);
+    let (ct, last_replace) = match w.customs.get(&id) {
+        Some(a) if a.advertiser_id == adv => (a.calculate_type, a.last_replace_at),
+        _ => return Err(param_error("Parameter error: invalid audience ID")),
+    };
+    if paths.is_empty() && new_name.is_none() {
+        return Err(param_error(
+            "Parameter error: custom_audience_name or file_paths is required",
+        ));
+    }
+    if !paths.is_empty() && action == FileAction::Replace {
+        if let Some(t) = last_replace {
+            if now - t < 24 * 3600 {
+                return Err(param_error(REPLACE_REJECTED_MESSAGE));
+            }
+        }
+    }
+    let digests: Vec<Vec<u8>> = files_for(w, &adv, ct, &paths)?.into_iter().cloned().collect();
+    let Some(a) = w.customs.get_mut(&id) else {
+        return Err(param_error("Parameter error: invalid audience ID"));
+    };
+    if !paths.is_empty() {
+        let mut next = match action {
+            FileAction::Replace => BTreeSet::new(),
+            _ => a.members.clone(),
+        };
+        for d in digests {
+            match action {
+                FileAction::Remove => {
+                    next.remove(&d);
+                }
+                _ => {
+                    next.insert(d);
+                }
+            }
+        }
+        if (next.len() as u64) < sb.min_audience {
+            return Err(param_error(format!(
+                "APPEND, REMOVE and REPLACE operations will fail if the audience size is less than {} after the operation.",
+                sb.min_audience
+            )));
+        }
+        a.members = next;
+        if action == FileAction::Replace {
+            a.last_replace_at = Some(now);
+        }
+    }
+    if let Some(n) = new_name {
+        a.name = n.to_string();
+    }
+    Ok(json!({}))
+}
+
+fn track(w: &mut World, o: &Map<String, Value>) -> Result<Value, Refusal> {
+    let source = str_field(o, "event_source")?;
+    if !["web", "app", "offline", "crm"].contains(&source) {
+        return Err(param_error("event_source: Must be one of: web, app, offline, crm."));
+    }
+    str_field(o, "event_source_id")?;
+    let events = match o.get("data") {
+        Some(Value::Array(a)) => a,
+        _ => return Err(param_error("data: Missing data for required field.")),
+    };
+    if events.is_empty() || events.len() > 1000 {
+        return Err(param_error(
+            "data: Length must be between 1 and 1000.",
+        ));
+    }
+    for (i, ev) in events.iter().enumerate() {
+        let name = ev
+            .get("event")
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| param_error(format!("data.{i}.event: Missing data for required field.")))?;
+        if source == "offline" && !STANDARD_EVENTS.contains(&name) {
+            return Err(param_error(format!(
+                "data.{i}.event: offline events must be standard events."
+            )));
+        }
+        if !ev.get("event_time").is_some_and(Value::is_i64) {
+            return Err(param_error(format!(
+                "data.{i}.event_time: Not a valid integer."
+            )));
+        }
+    }
+    guard::check_track(o).map_err(from_guard)?;
+    w.events += events.len() as u64;
+    Ok(json!({}))
+}
+
+fn num_param(q: &str, k: &str, default: u64) -> Result<u64, Refusal> {
+    match guard::query_param(q, k) {
+        None => Ok(default),
+        Some(v) => v
+            .parse()
+            .map_err(|_| param_error(format!("{k}: Not a valid integer."))),
+    }
+}
+
+fn details_custom(id: &str, a: &Custom) -> Value {
+    json!({
+        "audience_id": id,
+        "name": a.name,
+        "audience_type": "Customer File",
+        "calculate_type": a.calculate_type,
+        "cover_num": a.members.len(),
+        "create_time": a.created_at,
+        "is_valid": a.members.len() >= 1000,
+    })
+}
+
+fn details_segment(id: &str, s: &Segment) -> Value {
+    json!({
+        "audience_id": id,
+        "name": s.name,
+        "audience_type": "Partner Audience",
+        "cover_num": s.members.len(),
+        "is_valid": true,
+    })
+}
+
+fn list(w: &World, q: &str) -> Result<Value, Refusal> {
+    let adv = guard::query_param(q, "advertiser_id")
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| param_error("advertiser_id: Missing data for required field."))?;
+    let page = num_param(q, "page", 1)?.max(1);
+    let page_size = num_param(q, "page_size", 10)?;
+    if !(1..=100).contains(&page_size) {
+        return Err(param_error("page_size: Must be between 1 and 100."));
+    }
+    let mut all: Vec<(String, Value)> = w
+        .customs
+        .iter()
+        .filter(|(_, a)| a.advertiser_id == adv)
+        .map(|(id, a)| (id.clone(), details_custom(id, a)))
+        .chain(
+            w.segments
+                .iter()
+                .filter(|(_, s)| s.advertiser_id == adv)
+                .map(|(id, s)| (id.clone(), details_segment(id, s))),
+        )
+        .collect();
+    all.sort_by(|a, b| a.0.cmp(&b.0));
+    let total = all.len() as u64;
+    let list: Vec<Value> = all
+        .into_iter()
+        .skip(((page - 1) * page_size) as usize)
+        .take(page_size as usize)
+        .map(|(_, v)| v)
+        .collect();
+    Ok(json!({
+        "list": list,
+        "page_info": {
+            "page": page, "page_size": page_size,
+            "total_number": total, "total_page": total.div_ceil(page_size),
+        }
+    }))
+}
+
+fn get(w: &World, q: &str) -> Result<Value, Refusal> {
+    let adv = guard::query_param(q, "advertiser_id")
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| param_error("advertiser_id: Missing data for required field."))?;
+    let ids: Vec<String> = guard::query_param(q, "custom_audience_ids")
+        .and_then(|v| serde_json::from_str(&v).ok())
+        .filter(|v: &Vec<String>| !v.is_empty() && v.len() <= 100)
+        .ok_or_else(|| param_error("custom_audience_ids: Not a valid list."))?;
+    let mut list = Vec::new();
+    for id in &ids {
+        let details = match (w.customs.get(id), w.segments.get(id)) {
+            (Some(a), _) if a.advertiser_id == adv => details_custom(id, a),
+            (_, Some(s)) if s.advertiser_id == adv => details_segment(id, s),
+            _ => return Err(param_error("Parameter error: invalid audience ID")),
+        };
+        list.push(json!({ "audience_details": details }));
+    }
+    Ok(json!({ "list": list }))
+}
