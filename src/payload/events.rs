@@ -27,7 +27,7 @@
 
 use super::input::{Cell, OneOrMany};
 use super::limits::{FUTURE_SKEW_SECS, MAX_EVENTS_PER_REQUEST, OFFLINE_MAX_AGE_SECS};
-use super::{time, PayloadError, Request, RowReject};
+use super::{time, PayloadError, RowReject};
 use crate::options::{Algorithm, Kind, Options, Profile};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Number, Value};
@@ -238,8 +238,10 @@ pub struct TrackBody {
 /// The requests and the events or fields left out.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EventBatches {
-    /// `POST /event/track/`, at most `maxEvents` events each.
-    pub requests: Vec<Request<TrackBody>>,
+    /// `/event/track/`: where every body goes.
+    pub path: &'static str,
+    /// The bodies to POST, at most `maxEvents` events each.
+    pub requests: Vec<TrackBody>,
     /// Events not sent (`{row, code}`) and fields left out (`{row, column, code}`).
     pub rejected: Vec<RowReject>,
 }
@@ -301,21 +303,22 @@ pub fn build_event_batches(
     let mut requests = Vec::new();
     let mut data = data.into_iter().peekable();
     while data.peek().is_some() {
-        requests.push(Request {
-            path: TRACK_PATH,
-            body: TrackBody {
-                event_source: source,
-                event_source_id: id.clone(),
-                test_event_code: input.test_event_code.clone().filter(|c| !c.is_empty()),
-                partner_name: input.partner_name.clone().filter(|c| !c.is_empty()),
-                data: data.by_ref().take(max).collect(),
-            },
+        requests.push(TrackBody {
+            event_source: source,
+            event_source_id: id.clone(),
+            test_event_code: input.test_event_code.clone().filter(|c| !c.is_empty()),
+            partner_name: input.partner_name.clone().filter(|c| !c.is_empty()),
+            data: data.by_ref().take(max).collect(),
         });
     }
     // Cell-level reports come out of build_event in the middle of row-level ones: keep the
     // report in row order for people reading it.
     rejected.sort_by_key(|r| r.row);
-    Ok(EventBatches { requests, rejected })
+    Ok(EventBatches {
+        path: TRACK_PATH,
+        requests,
+        rejected,
+    })
 }
 
 /// Text of a plain cell: `Ok(None)` when missing, `Err("wrong_type")` for a non-string.
@@ -359,9 +362,12 @@ fn build_event(
     if source == EventSource::Offline && event_time < now - OFFLINE_MAX_AGE_SECS {
         return Err("event_too_old");
     }
-    let properties = match &ev.properties {
-        None | Some(Value::Null) => None,
-        Some(Value::Object(p)) => Some(check_properties(row, p, rejected)?),
+    let (properties, unknown_property) = match &ev.properties {
+        None | Some(Value::Null) => (None, false),
+        Some(Value::Object(p)) => {
+            let (p, unknown) = check_properties(p)?;
+            (Some(p), unknown)
+        }
         Some(_) => return Err("invalid_properties"),
     };
 
@@ -425,6 +431,9 @@ fn build_event(
             user.ip = None;
         }
     }
+    if unknown_property {
+        cell_rejects.push(RowReject::cell(row, "properties", "unknown_property"));
+    }
     if !web && user.email.is_empty() && user.phone.is_empty() && user.external_id.is_empty() {
         rejected.extend(cell_rejects);
         return Err("no_identifier");
@@ -469,11 +478,10 @@ fn prop_count(v: &Value) -> Option<Value> {
     v.as_u64().map(|n| Value::Number(n.into()))
 }
 
+/// The checked properties, and whether unknown keys were left out.
 fn check_properties(
-    row: usize,
     props: &Map<String, Value>,
-    rejected: &mut Vec<RowReject>,
-) -> Result<Map<String, Value>, &'static str> {
+) -> Result<(Map<String, Value>, bool), &'static str> {
     let mut out = Map::new();
     let mut unknown = false;
     for (key, v) in props {
@@ -518,10 +526,7 @@ fn check_properties(
     if out.contains_key("value") && !out.contains_key("currency") {
         return Err("missing_currency");
     }
-    if unknown {
-        rejected.push(RowReject::cell(row, "properties", "unknown_property"));
-    }
-    Ok(out)
+    Ok((out, unknown))
 }
 
 /// `contents[]`: objects with `content_id`, `content_name`, `content_category`, `brand`

@@ -185,8 +185,10 @@ pub struct SegmentMappingBody {
 /// The requests and the rows or cells that were left out.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SegmentMapping {
-    /// `POST /segment/mapping/`, at most `maxRows` rows each.
-    pub requests: Vec<Request<SegmentMappingBody>>,
+    /// `/segment/mapping/`: where every body goes.
+    pub path: &'static str,
+    /// The bodies to POST, at most `maxRows` rows each.
+    pub requests: Vec<SegmentMappingBody>,
     /// Rows not sent (`no_identifier`) and cells left out (`{row, column, code}`).
     pub rejected: Vec<RowReject>,
 }
@@ -259,17 +261,13 @@ pub fn build_segment_mapping(
     let mut rejected = Vec::new();
     let mut batch: Vec<Vec<MappingCell>> = Vec::new();
     let mut buf = String::new();
-    let flush = |batch: &mut Vec<Vec<MappingCell>>,
-                 requests: &mut Vec<Request<SegmentMappingBody>>| {
+    let flush = |batch: &mut Vec<Vec<MappingCell>>, requests: &mut Vec<SegmentMappingBody>| {
         if !batch.is_empty() {
-            requests.push(Request {
-                path: SEGMENT_MAPPING_PATH,
-                body: SegmentMappingBody {
-                    advertiser_ids: input.advertiser_ids.clone(),
-                    action,
-                    id_schema: id_schema.clone(),
-                    batch_data: std::mem::take(batch),
-                },
+            requests.push(SegmentMappingBody {
+                advertiser_ids: input.advertiser_ids.clone(),
+                action,
+                id_schema: id_schema.clone(),
+                batch_data: std::mem::take(batch),
             });
         }
     };
@@ -302,5 +300,9 @@ pub fn build_segment_mapping(
         }
     }
     flush(&mut batch, &mut requests);
-    Ok(SegmentMapping { requests, rejected })
+    Ok(SegmentMapping {
+        path: SEGMENT_MAPPING_PATH,
+        requests,
+        rejected,
+    })
 }
