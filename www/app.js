@@ -474,8 +474,9 @@ const io = {
     if (res.status === 404) return [];
     if (!res.ok) throw explain(res.status, await readEnvelope(res), adv);
     const bytes = new Uint8Array(await res.arrayBuffer());
+    const w = type.endsWith('_MD5') ? 16 : 32; // raw digests, sorted
     const out = [];
-    for (let i = 0; i + 32 <= bytes.length; i += 32) out.push(toHex(bytes, i, 32));
+    for (let i = 0; i + w <= bytes.length; i += w) out.push(toHex(bytes, i, w));
     return out;
   },
   async ledgerInfo(adv, aud) {

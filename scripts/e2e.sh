@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Browser end-to-end tests: builds the npm package and the proxy, starts the proxy in sandbox
+# mode on a free loopback port with a throw-away ledger, runs the Playwright tests (Debian's
+# Chromium, never a downloaded browser) and the "from npm into a Vite app" check, and always
+# stops the proxy. Set TIKHASH_E2E_SKIP_BUILD=1 to reuse pkg/ and the proxy binary.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+
+if [ "${TIKHASH_E2E_SKIP_BUILD:-}" != 1 ]; then
+  bash scripts/build-pkg.sh
+  cargo build -p tikhash-proxy
+fi
+[ -x /usr/bin/chromium ] || { echo "e2e: /usr/bin/chromium is missing (apt-get install chromium)" >&2; exit 1; }
+
+for dir in tests/e2e tests/consumer-vite; do
+  (cd "$dir" && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; })
+done
+
+tmp=$(mktemp -d)
+port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+proxy_pid=
+cleanup() {
+  if [ -n "$proxy_pid" ]; then kill "$proxy_pid" 2>/dev/null || true; wait "$proxy_pid" 2>/dev/null || true; fi
+  rm -rf "$tmp"
+}
+trap cleanup EXIT INT TERM
+
+# Sandbox: no token. Small audiences are allowed (the fixtures have a handful of rows) and the
+# simulated rate limit is out of the way; the 24 h REPLACE rule stays as it is.
+env -u TIKTOK_ACCESS_TOKEN \
+  TIKHASH_LISTEN="127.0.0.1:${port}" TIKHASH_DB="$tmp/ledger.db" \
+  TIKHASH_SANDBOX_MIN_AUDIENCE=1 TIKHASH_SANDBOX_RATE=100000 \
+  ./target/debug/tikhash-proxy >"$tmp/proxy.log" 2>&1 &
+proxy_pid=$!
+url="http://127.0.0.1:${port}"
+for _ in $(seq 1 100); do
+  curl -fsS "$url/healthz" >/dev/null 2>&1 && break
+  kill -0 "$proxy_pid" 2>/dev/null || { echo "e2e: the proxy exited:" >&2; cat "$tmp/proxy.log" >&2; exit 1; }
+  sleep 0.1
+done
+curl -fsS "$url/healthz" >/dev/null || { echo "e2e: the proxy did not answer on $url" >&2; cat "$tmp/proxy.log" >&2; exit 1; }
+echo "[e2e] proxy (sandbox) on $url"
+
+status=0
+(cd tests/e2e && TIKHASH_E2E_URL="$url" node --test --test-concurrency=1 csv.test.mjs sync.test.mjs) || status=$?
+if [ "$status" -ne 0 ]; then echo "[e2e] proxy log:"; tail -n 40 "$tmp/proxy.log"; fi
+node tests/consumer-vite/check.mjs || status=$?
+exit "$status"
