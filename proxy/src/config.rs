@@ -156,7 +156,11 @@ impl Config {
     /// Reads configuration through `get` (a variable name to its value), so tests need not
     /// touch the process environment. Empty values count as unset.
     pub fn from_vars(get: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
-        let get = |k: &str| get(k).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        let get = |k: &str| {
+            get(k)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
         let mut c = Config::sandbox();
         c.access_token = get("TIKTOK_ACCESS_TOKEN");
         if let Some(base) = get("TIKTOK_API_BASE") {
@@ -169,13 +173,16 @@ impl Config {
             c.api_base = base.trim_end_matches('/').to_string();
         }
         if let Some(listen) = get("TIKHASH_LISTEN") {
-            c.listen = listen
-                .parse()
-                .map_err(|_| invalid("TIKHASH_LISTEN", "expected an address like 127.0.0.1:8787"))?;
+            c.listen = listen.parse().map_err(|_| {
+                invalid("TIKHASH_LISTEN", "expected an address like 127.0.0.1:8787")
+            })?;
         }
         if let Some(ids) = get("TIKHASH_ADVERTISER_IDS") {
             let set: BTreeSet<String> = split_list(&ids).collect();
-            if let Some(bad) = set.iter().find(|id| !id.bytes().all(|b| b.is_ascii_digit())) {
+            if let Some(bad) = set
+                .iter()
+                .find(|id| !id.bytes().all(|b| b.is_ascii_digit()))
+            {
                 let _ = bad;
                 return Err(invalid(
                     "TIKHASH_ADVERTISER_IDS",
@@ -238,7 +245,10 @@ impl Config {
         }
         if let Some(v) = get("TIKHASH_CLOCK_OFFSET_SECS") {
             let off: i64 = v.parse().map_err(|_| {
-                invalid("TIKHASH_CLOCK_OFFSET_SECS", "expected a whole number of seconds")
+                invalid(
+                    "TIKHASH_CLOCK_OFFSET_SECS",
+                    "expected a whole number of seconds",
+                )
             })?;
             c.clock = Clock::with_offset(off);
         }

@@ -202,7 +202,11 @@ mod tests {
             AppError::Ledger("x".into()),
         ];
         for e in all {
-            assert_eq!(e.code() / 10 % 1000, i64::from(e.status().as_u16()), "{e:?}");
+            assert_eq!(
+                e.code() / 10 % 1000,
+                i64::from(e.status().as_u16()),
+                "{e:?}"
+            );
         }
     }
 }

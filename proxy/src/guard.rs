@@ -104,7 +104,11 @@ fn advertiser_id(config: &Config, obj: &Map<String, Value>) -> Result<String, Ap
     Ok(id.to_string())
 }
 
-fn hash_bytes(field: impl FnOnce() -> String, v: &str, alg: Algorithm) -> Result<Vec<u8>, AppError> {
+fn hash_bytes(
+    field: impl FnOnce() -> String,
+    v: &str,
+    alg: Algorithm,
+) -> Result<Vec<u8>, AppError> {
     if is_lower_hex_of_len(v, alg.hex_len()) {
         if let Some(d) = HexDigest::parse(v) {
             return Ok(d.to_bytes());
@@ -175,7 +179,12 @@ impl MappingPlan {
 pub fn check_mapping(config: &Config, obj: &Map<String, Value>) -> Result<MappingPlan, AppError> {
     let ids = match obj.get("advertiser_ids") {
         Some(Value::Array(a)) if !a.is_empty() => a,
-        _ => return Err(bad("advertiser_ids", "must be a non-empty array of strings")),
+        _ => {
+            return Err(bad(
+                "advertiser_ids",
+                "must be a non-empty array of strings",
+            ))
+        }
     };
     let mut advertiser_ids = Vec::with_capacity(ids.len());
     for (i, v) in ids.iter().enumerate() {
@@ -194,7 +203,12 @@ pub fn check_mapping(config: &Config, obj: &Map<String, Value>) -> Result<Mappin
     };
     let schema = match obj.get("id_schema") {
         Some(Value::Array(a)) if !a.is_empty() => a,
-        _ => return Err(bad("id_schema", "must be a non-empty array of id type names")),
+        _ => {
+            return Err(bad(
+                "id_schema",
+                "must be a non-empty array of id type names",
+            ))
+        }
     };
     let mut types: Vec<&'static str> = Vec::with_capacity(schema.len());
     for (j, v) in schema.iter().enumerate() {
@@ -383,11 +397,10 @@ pub struct UploadForm {
 /// Parses a customer-file upload body without changing it (the original bytes are what
 /// gets forwarded).
 pub async fn parse_upload(content_type: &str, body: bytes::Bytes) -> Result<UploadForm, AppError> {
-    let boundary = multer::parse_boundary(content_type).map_err(|_| {
-        AppError::UnsupportedMediaType {
+    let boundary =
+        multer::parse_boundary(content_type).map_err(|_| AppError::UnsupportedMediaType {
             expected: "multipart/form-data with a boundary",
-        }
-    })?;
+        })?;
     let stream = futures_util::stream::once(async move { Ok::<_, std::io::Error>(body) });
     let mut mp = multer::Multipart::new(stream, boundary);
     let mut advertiser_id = None;
@@ -413,7 +426,12 @@ pub async fn parse_upload(content_type: &str, body: bytes::Bytes) -> Result<Uplo
                     _ => file_name = Some(text),
                 }
             }
-            _ => return Err(bad("multipart body", "holds a field TikTok's upload does not take")),
+            _ => {
+                return Err(bad(
+                    "multipart body",
+                    "holds a field TikTok's upload does not take",
+                ))
+            }
         }
     }
     let advertiser_id = advertiser_id.ok_or_else(|| bad("advertiser_id", "is required"))?;
@@ -438,7 +456,10 @@ pub async fn parse_upload(content_type: &str, body: bytes::Bytes) -> Result<Uplo
 /// Checks every line of a customer file: an optional header line naming an id type, then
 /// one lowercase hex digest per line (blank lines and a final newline are fine). Returns
 /// the digests' bytes. Refusals name the 1-based line number.
-pub fn check_file_lines(calculate_type: &'static str, file: &[u8]) -> Result<Vec<Vec<u8>>, AppError> {
+pub fn check_file_lines(
+    calculate_type: &'static str,
+    file: &[u8],
+) -> Result<Vec<Vec<u8>>, AppError> {
     let alg = algorithm_of(calculate_type);
     let text = std::str::from_utf8(file).map_err(|_| AppError::NotAHash {
         field: "file".into(),
@@ -607,8 +628,10 @@ mod tests {
     #[test]
     fn mapping_names_the_cell() {
         let c = Config::sandbox();
-        let body = obj(json!({"advertiser_ids":["1"],"id_schema":["EMAIL_SHA256","IDFA_MD5"],
-            "batch_data":[[{"id":H,"audience_ids":["9"]},{}],[{},{"id":H,"audience_ids":["9"]}]]}));
+        let body = obj(
+            json!({"advertiser_ids":["1"],"id_schema":["EMAIL_SHA256","IDFA_MD5"],
+            "batch_data":[[{"id":H,"audience_ids":["9"]},{}],[{},{"id":H,"audience_ids":["9"]}]]}),
+        );
         let e = check_mapping(&c, &body).unwrap_err();
         assert!(e.to_string().starts_with("batch_data[1][1].id"), "{e}");
         let ok = obj(json!({"advertiser_ids":["1"],"id_schema":["email_sha256"],
@@ -620,7 +643,12 @@ mod tests {
     #[test]
     fn file_lines_allow_a_header_only_first() {
         let f = format!("EMAIL_SHA256\r\n{H}\r\n\n{H}\n");
-        assert_eq!(check_file_lines("EMAIL_SHA256", f.as_bytes()).unwrap().len(), 2);
+        assert_eq!(
+            check_file_lines("EMAIL_SHA256", f.as_bytes())
+                .unwrap()
+                .len(),
+            2
+        );
         let f = format!("{H}\nEMAIL_SHA256\n");
         let e = check_file_lines("EMAIL_SHA256", f.as_bytes()).unwrap_err();
         assert!(e.to_string().starts_with("file line 2"));

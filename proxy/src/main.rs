@@ -34,8 +34,12 @@ async fn run() -> Result<(), String> {
             config.advertiser_ids.as_ref().map_or(0, |s| s.len())
         )
     };
-    println!("tikhash-proxy {} listening on http://{addr} — {mode}", env!("CARGO_PKG_VERSION"));
-    let state = AppState::new(config, ledger).map_err(|e| format!("cannot build HTTP client: {e}"))?;
+    println!(
+        "tikhash-proxy {} listening on http://{addr} — {mode}",
+        env!("CARGO_PKG_VERSION")
+    );
+    let state =
+        AppState::new(config, ledger).map_err(|e| format!("cannot build HTTP client: {e}"))?;
     axum::serve(listener, app(state))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;

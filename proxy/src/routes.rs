@@ -43,7 +43,10 @@ pub fn router(state: AppState) -> Router {
         .route("/open_api/", any(not_found))
         .route("/open_api/{*rest}", any(not_found))
         .route("/healthz", get(healthz))
-        .route("/tikhash/ledger/{advertiser_id}/{audience_id}", get(ledger_summary))
+        .route(
+            "/tikhash/ledger/{advertiser_id}/{audience_id}",
+            get(ledger_summary),
+        )
         .route(
             "/tikhash/ledger/{advertiser_id}/{audience_id}/members",
             get(ledger_members),
@@ -171,7 +174,12 @@ async fn blocking<T: Send + 'static>(
     }
 }
 
-fn post_out(endpoint: &'static str, headers: &HeaderMap, body: Bytes, idempotent: bool) -> Outbound {
+fn post_out(
+    endpoint: &'static str,
+    headers: &HeaderMap,
+    body: Bytes,
+    idempotent: bool,
+) -> Outbound {
     Outbound {
         method: Method::POST,
         endpoint,
@@ -238,9 +246,19 @@ async fn file_upload(
     let count = digests.len();
     if reply.code == 0 {
         if let Some(path) = reply.data.get("file_path").and_then(Value::as_str) {
-            let (ledger, path, now) = (state.ledger().clone(), path.to_string(), state.clock().now());
+            let (ledger, path, now) = (
+                state.ledger().clone(),
+                path.to_string(),
+                state.clock().now(),
+            );
             blocking(move || {
-                ledger.remember_file(&path, &form.advertiser_id, form.calculate_type, &digests, now)
+                ledger.remember_file(
+                    &path,
+                    &form.advertiser_id,
+                    form.calculate_type,
+                    &digests,
+                    now,
+                )
             })
             .await?;
         }
@@ -274,11 +292,20 @@ async fn create(
                 .await;
             let (ledger, now, p) = (state.ledger().clone(), state.clock().now(), plan.clone());
             let o = blocking(move || {
-                ledger.apply_files(&p.advertiser_id, &id, FileAction::Append, &p.file_paths, now)
+                ledger.apply_files(
+                    &p.advertiser_id,
+                    &id,
+                    FileAction::Append,
+                    &p.file_paths,
+                    now,
+                )
             })
             .await?;
             if o.files_unknown > 0 {
-                tracing::warn!(files_unknown = o.files_unknown, "create used files the ledger never saw uploaded");
+                tracing::warn!(
+                    files_unknown = o.files_unknown,
+                    "create used files the ledger never saw uploaded"
+                );
             }
         }
     }
@@ -318,11 +345,21 @@ async fn update(
     if reply.code == 0 && !plan.file_paths.is_empty() {
         let (ledger, now, p) = (state.ledger().clone(), state.clock().now(), plan.clone());
         let o = blocking(move || {
-            ledger.apply_files(&p.advertiser_id, &p.audience_id, p.action, &p.file_paths, now)
+            ledger.apply_files(
+                &p.advertiser_id,
+                &p.audience_id,
+                p.action,
+                &p.file_paths,
+                now,
+            )
         })
         .await?;
         if o.files_unknown > 0 {
-            tracing::warn!(files_unknown = o.files_unknown, action = plan.action.as_str(), "update used files the ledger never saw uploaded");
+            tracing::warn!(
+                files_unknown = o.files_unknown,
+                action = plan.action.as_str(),
+                "update used files the ledger never saw uploaded"
+            );
         }
     }
     Ok(respond(out.endpoint, reply, plan.file_paths.len(), start))
@@ -404,9 +441,5 @@ async fn ledger_members(
         })?;
     let ledger = state.ledger().clone();
     let bytes = blocking(move || ledger.members(&advertiser_id, &audience_id, id_type)).await?;
-    Ok((
-        [(header::CONTENT_TYPE, "application/octet-stream")],
-        bytes,
-    )
-        .into_response())
+    Ok(([(header::CONTENT_TYPE, "application/octet-stream")], bytes).into_response())
 }

@@ -83,7 +83,10 @@ impl AppState {
 
     /// Locks the given (advertiser, audience) pairs, in sorted order so that two requests
     /// can never wait on each other. Held from the REPLACE check to the ledger write.
-    pub async fn lock_audiences(&self, mut keys: Vec<(String, String)>) -> Vec<OwnedMutexGuard<()>> {
+    pub async fn lock_audiences(
+        &self,
+        mut keys: Vec<(String, String)>,
+    ) -> Vec<OwnedMutexGuard<()>> {
         keys.sort();
         keys.dedup();
         let mutexes: Vec<_> = {

@@ -172,7 +172,13 @@ impl Upstream {
                     (retry, Ok(r))
                 }
                 Attempt::Bad(status) => {
-                    tracing::warn!(endpoint = out.endpoint, attempt, http_status = status, ms, "upstream answered without an envelope");
+                    tracing::warn!(
+                        endpoint = out.endpoint,
+                        attempt,
+                        http_status = status,
+                        ms,
+                        "upstream answered without an envelope"
+                    );
                     (
                         status >= 500 && out.idempotent,
                         Err(AppError::UpstreamBadResponse { status }),
@@ -192,7 +198,11 @@ impl Upstream {
             }
             let wait = backoff(&self.retry, attempt);
             if Instant::now() + wait >= deadline {
-                tracing::warn!(endpoint = out.endpoint, attempt, "upstream retries out of time");
+                tracing::warn!(
+                    endpoint = out.endpoint,
+                    attempt,
+                    "upstream retries out of time"
+                );
                 return outcome;
             }
             tokio::time::sleep(wait).await;

@@ -150,9 +150,7 @@ fn file_upload(w: &mut World, form: UploadForm) -> Result<Value, Refusal> {
         .as_deref()
         .is_some_and(|n| n.ends_with(".csv") || n.ends_with(".txt"));
     if !name_ok {
-        return Err(param_error(
-            "file: The file name must end in .csv or .txt.",
-        ));
+        return Err(param_error("file: The file name must end in .csv or .txt."));
     }
     let md5 = tikhash::hash::digest(Algorithm::Md5, &form.file);
     if !form.file_signature.eq_ignore_ascii_case(md5.as_str()) {
@@ -227,7 +225,10 @@ fn create(w: &mut World, o: &Map<String, Value>, now: i64) -> Result<Value, Refu
     if paths.is_empty() {
         return Err(param_error("file_paths: Missing data for required field."));
     }
-    let members: BTreeSet<Vec<u8>> = files_for(w, &adv, ct, &paths)?.into_iter().cloned().collect();
+    let members: BTreeSet<Vec<u8>> = files_for(w, &adv, ct, &paths)?
+        .into_iter()
+        .cloned()
+        .collect();
     let id = new_id(w);
     w.customs.insert(
         id.clone(),
@@ -273,7 +274,10 @@ fn update(sb: &Sandbox, w: &mut World, o: &Map<String, Value>, now: i64) -> Resu
             }
         }
     }
-    let digests: Vec<Vec<u8>> = files_for(w, &adv, ct, &paths)?.into_iter().cloned().collect();
+    let digests: Vec<Vec<u8>> = files_for(w, &adv, ct, &paths)?
+        .into_iter()
+        .cloned()
+        .collect();
     let Some(a) = w.customs.get_mut(&id) else {
         return Err(param_error("Parameter error: invalid audience ID"));
     };
@@ -312,7 +316,9 @@ fn update(sb: &Sandbox, w: &mut World, o: &Map<String, Value>, now: i64) -> Resu
 fn track(w: &mut World, o: &Map<String, Value>) -> Result<Value, Refusal> {
     let source = str_field(o, "event_source")?;
     if !["web", "app", "offline", "crm"].contains(&source) {
-        return Err(param_error("event_source: Must be one of: web, app, offline, crm."));
+        return Err(param_error(
+            "event_source: Must be one of: web, app, offline, crm.",
+        ));
     }
     str_field(o, "event_source_id")?;
     let events = match o.get("data") {
@@ -320,16 +326,16 @@ fn track(w: &mut World, o: &Map<String, Value>) -> Result<Value, Refusal> {
         _ => return Err(param_error("data: Missing data for required field.")),
     };
     if events.is_empty() || events.len() > 1000 {
-        return Err(param_error(
-            "data: Length must be between 1 and 1000.",
-        ));
+        return Err(param_error("data: Length must be between 1 and 1000."));
     }
     for (i, ev) in events.iter().enumerate() {
         let name = ev
             .get("event")
             .and_then(Value::as_str)
             .filter(|s| !s.is_empty())
-            .ok_or_else(|| param_error(format!("data.{i}.event: Missing data for required field.")))?;
+            .ok_or_else(|| {
+                param_error(format!("data.{i}.event: Missing data for required field."))
+            })?;
         if source == "offline" && !STANDARD_EVENTS.contains(&name) {
             return Err(param_error(format!(
                 "data.{i}.event: offline events must be standard events."

@@ -110,7 +110,10 @@ impl Sandbox {
             }
             w.window_count += 1;
             if w.window_count > self.rate {
-                Err((40100, "Too many requests. Please retry in some time.".to_string()))
+                Err((
+                    40100,
+                    "Too many requests. Please retry in some time.".to_string(),
+                ))
             } else {
                 endpoints::dispatch(self, &mut w, out, upload)
             }

@@ -1,0 +1,320 @@
+//! Helpers shared by the integration tests: building the app, sending requests in process,
+//! digests and multipart bodies, and a fake TikTok on 127.0.0.1.
+
+#![allow(dead_code, unreachable_pub, missing_docs)]
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use serde_json::{json, Value};
+use std::collections::{BTreeSet, VecDeque};
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tikhash::Algorithm;
+use tikhash_proxy::{app, AppState, Config, Ledger, RetryPolicy};
+use tower::ServiceExt;
+
+pub const ADV: &str = "7012345678901234567";
+
+pub fn sha(s: &str) -> String {
+    tikhash::hash::digest(Algorithm::Sha256, s.as_bytes())
+        .as_str()
+        .to_string()
+}
+
+pub fn md5(s: &[u8]) -> String {
+    tikhash::hash::digest(Algorithm::Md5, s)
+        .as_str()
+        .to_string()
+}
+
+pub fn email(i: usize) -> String {
+    sha(&format!("user{i}@example.com"))
+}
+
+/// A sandbox config with a small minimum audience and no rate limit to speak of.
+pub fn sandbox_config() -> Config {
+    let mut c = Config::sandbox();
+    c.sandbox_min_audience = 2;
+    c.sandbox_rate = 100_000;
+    c
+}
+
+pub struct TestApp {
+    pub router: Router,
+    pub state: AppState,
+    pub _dir: tempfile::TempDir,
+    pub db: std::path::PathBuf,
+}
+
+pub fn build(config: Config) -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ledger.db");
+    build_with_db(config, dir, db)
+}
+
+pub fn build_with_db(config: Config, dir: tempfile::TempDir, db: std::path::PathBuf) -> TestApp {
+    let ledger = Ledger::open(&db).unwrap();
+    let state = AppState::new(config, ledger).unwrap();
+    TestApp {
+        router: app(state.clone()),
+        state,
+        _dir: dir,
+        db,
+    }
+}
+
+pub struct Answer {
+    pub status: StatusCode,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+    pub headers: axum::http::HeaderMap,
+}
+
+impl Answer {
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.bytes).unwrap_or(Value::Null)
+    }
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.bytes).into_owned()
+    }
+    pub fn code(&self) -> i64 {
+        self.json()["code"].as_i64().unwrap_or(-1)
+    }
+}
+
+pub async fn send(router: &Router, req: Request<Body>) -> Answer {
+    let resp = router.clone().oneshot(req).await.unwrap();
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let content_type = headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    let bytes = resp
+        .into_body()
+        .collect()
+        .await
+        .unwrap()
+        .to_bytes()
+        .to_vec();
+    Answer {
+        status,
+        content_type,
+        bytes,
+        headers,
+    }
+}
+
+pub async fn post_json(router: &Router, path: &str, body: &Value) -> Answer {
+    post_raw(
+        router,
+        path,
+        "application/json",
+        serde_json::to_vec(body).unwrap(),
+    )
+    .await
+}
+
+pub async fn post_raw(router: &Router, path: &str, ct: &str, body: Vec<u8>) -> Answer {
+    let req = Request::post(path)
+        .header("content-type", ct)
+        .body(Body::from(body))
+        .unwrap();
+    send(router, req).await
+}
+
+pub async fn get(router: &Router, path: &str) -> Answer {
+    send(router, Request::get(path).body(Body::empty()).unwrap()).await
+}
+
+pub const BOUNDARY: &str = "tikhashTestBoundary7MA4YWxkTrZu0gW";
+
+pub fn multipart(fields: &[(&str, &str)], file_name: &str, file: &[u8]) -> (String, Vec<u8>) {
+    let mut b = Vec::new();
+    for (k, v) in fields {
+        b.extend_from_slice(
+            format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .as_bytes(),
+        );
+    }
+    b.extend_from_slice(
+        format!(
+            "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: text/plain\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    b.extend_from_slice(file);
+    b.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={BOUNDARY}"), b)
+}
+
+/// Uploads a customer file of the given lines; returns the answer.
+pub async fn upload(router: &Router, calculate_type: &str, lines: &[String]) -> Answer {
+    let file = lines.join("\n").into_bytes();
+    let sig = md5(&file);
+    let (ct, body) = multipart(
+        &[
+            ("advertiser_id", ADV),
+            ("calculate_type", calculate_type),
+            ("file_signature", &sig),
+        ],
+        "audience.txt",
+        &file,
+    );
+    post_raw(
+        router,
+        "/open_api/v1.3/dmp/custom_audience/file/upload/",
+        &ct,
+        body,
+    )
+    .await
+}
+
+pub fn mapping_body(action: &str, audience: &str, emails: &[String]) -> Value {
+    let rows: Vec<Value> = emails
+        .iter()
+        .map(|e| json!([{"id": e, "audience_ids": [audience]}]))
+        .collect();
+    json!({
+        "advertiser_ids": [ADV],
+        "action": action,
+        "id_schema": ["EMAIL_SHA256"],
+        "batch_data": rows,
+    })
+}
+
+pub async fn ledger_counts(router: &Router, audience: &str) -> Value {
+    let a = get(router, &format!("/tikhash/ledger/{ADV}/{audience}")).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    a.json()["data"].clone()
+}
+
+// ---------------------------------------------------------------------------------------
+// A fake TikTok on 127.0.0.1.
+
+#[derive(Debug, Clone)]
+pub enum Behave {
+    /// Answer this HTTP status and JSON body.
+    Json(u16, Value),
+    /// Never answer (until the test ends).
+    Hang,
+}
+
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub method: String,
+    pub path_and_query: String,
+    pub token: Option<String>,
+    pub content_type: Option<String>,
+    pub body: Vec<u8>,
+}
+
+#[derive(Clone, Default)]
+pub struct Fake {
+    pub script: Arc<Mutex<VecDeque<Behave>>>,
+    /// Used once the script is empty.
+    pub default: Arc<Mutex<Option<Behave>>>,
+    pub seen: Arc<Mutex<Vec<Recorded>>>,
+}
+
+impl Fake {
+    pub fn seen(&self) -> Vec<Recorded> {
+        self.seen.lock().unwrap().clone()
+    }
+    pub fn then(&self, b: Behave) -> &Self {
+        self.script.lock().unwrap().push_back(b);
+        self
+    }
+    pub fn always(&self, b: Behave) -> &Self {
+        *self.default.lock().unwrap() = Some(b);
+        self
+    }
+}
+
+pub fn ok_envelope(data: Value) -> Behave {
+    Behave::Json(
+        200,
+        json!({"code": 0, "message": "OK", "request_id": "tt-req-1", "data": data}),
+    )
+}
+
+pub fn code_envelope(code: i64, message: &str) -> Behave {
+    Behave::Json(
+        200,
+        json!({"code": code, "message": message, "request_id": "tt-req-2", "data": {}}),
+    )
+}
+
+async fn fake_handler(
+    axum::extract::State(fake): axum::extract::State<Fake>,
+    req: Request<Body>,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let (parts, body) = req.into_parts();
+    let body = body.collect().await.unwrap().to_bytes().to_vec();
+    let h = |k: &str| {
+        parts
+            .headers
+            .get(k)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    fake.seen.lock().unwrap().push(Recorded {
+        method: parts.method.to_string(),
+        path_and_query: parts
+            .uri
+            .path_and_query()
+            .map(|p| p.to_string())
+            .unwrap_or_default(),
+        token: h("access-token"),
+        content_type: h("content-type"),
+        body,
+    });
+    let next = fake.script.lock().unwrap().pop_front();
+    let b = next
+        .or_else(|| fake.default.lock().unwrap().clone())
+        .unwrap_or_else(|| ok_envelope(json!({})));
+    match b {
+        Behave::Json(status, v) => {
+            (StatusCode::from_u16(status).unwrap(), axum::Json(v)).into_response()
+        }
+        Behave::Hang => {
+            tokio::time::sleep(Duration::from_secs(30)).await;
+            StatusCode::OK.into_response()
+        }
+    }
+}
+
+/// Starts a fake TikTok on 127.0.0.1:0; returns its state and address.
+pub async fn start_fake() -> (Fake, SocketAddr) {
+    let fake = Fake::default();
+    let router = Router::new()
+        .fallback(fake_handler)
+        .with_state(fake.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, router).await;
+    });
+    (fake, addr)
+}
+
+/// A config that forwards to `addr` with a token and small, fast retry settings.
+pub fn upstream_config(addr: SocketAddr) -> Config {
+    let mut c = Config::sandbox();
+    c.access_token = Some("test-token-XYZ".into());
+    c.api_base = format!("http://{addr}/open_api/v1.3");
+    c.advertiser_ids = Some(BTreeSet::from([ADV.to_string()]));
+    c.retry = RetryPolicy {
+        max_attempts: 3,
+        attempt_timeout: Duration::from_millis(300),
+        total_timeout: Duration::from_millis(1000),
+        base_backoff: Duration::from_millis(10),
+        max_backoff: Duration::from_millis(50),
+    };
+    c
+}
