@@ -17,6 +17,10 @@ cargo fmt --all -- --check
 step "cargo clippy (all targets, warnings are errors)"
 cargo clippy --workspace --all-targets -- -D warnings
 
+step "generated phone metadata and vectors match libphonenumber-js"
+(cd tools/phone-metadata && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && node generate.mjs && node vectors.mjs) >/dev/null
+git diff --exit-code --stat -- src/normalize/phone/metadata.rs tests/vectors/phone.json
+
 step "Rust tests (native)"
 cargo test --workspace
 
