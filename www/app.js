@@ -3,7 +3,7 @@ import * as tikhash from '/pkg/index.js';
 import { detectDelimiter, parseRecords } from './csv.js';
 import { ID_ROLES, EVENT_ROLES, ID_KINDS, detectRoles } from './columns.js';
 import { HashPool } from './pool.js';
-import { planSync, dryRun, runSync, explain, SyncError, idType } from './sync.js';
+import { planSync, dryRun, runSync, explain, SyncError, idType, PLACEHOLDER_ID } from './sync.js';
 
 const $ = (id) => document.getElementById(id);
 const API = '/open_api/v1.3/';
@@ -501,10 +501,9 @@ async function fetchProxy(url, init) {
 async function send(step, body, adv) {
   let init;
   if (step.multipart) {
-    const form = new FormData();
-    for (const [k, v] of Object.entries(body)) if (k !== 'file') form.append(k, v);
-    form.append('file', new Blob([body.file.bytes], { type: 'text/csv' }), body.file.name);
-    init = { method: 'POST', body: form };
+    // Built by hand (not FormData) so the bytes on the wire are exactly what the dry run shows.
+    const { body: bytes, contentType } = multipart(body);
+    init = { method: 'POST', headers: { 'content-type': contentType }, body: bytes };
   } else {
     init = { method: step.method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
   }
@@ -512,6 +511,28 @@ async function send(step, body, adv) {
   const env = await readEnvelope(res);
   if (!res.ok || env.code !== 0) throw explain(res.status, env, adv);
   return env;
+}
+
+/** multipart/form-data bytes for the upload's fields and its file. */
+function multipart(fields) {
+  const boundary = `----tikhash${crypto.getRandomValues(new Uint32Array(2)).join('')}`;
+  const enc = new TextEncoder();
+  const parts = [];
+  for (const [k, v] of Object.entries(fields)) {
+    if (k === 'file') continue;
+    parts.push(enc.encode(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  }
+  const f = fields.file;
+  parts.push(enc.encode(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${f.name}"\r\nContent-Type: text/csv\r\n\r\n`));
+  parts.push(f.bytes);
+  parts.push(enc.encode(`\r\n--${boundary}--\r\n`));
+  const body = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    body.set(p, at);
+    at += p.length;
+  }
+  return { body, contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
 function requireData() {
@@ -569,8 +590,14 @@ async function onDryRun() {
     const s = syncSettings();
     const plan = await planSync(s, requireData(), io);
     $('plan-note').textContent = plan.notes.join(' ');
-    const { requests, rejected } = dryRun(plan, s);
+    const { requests, rejected, placeholder } = dryRun(plan, s);
     renderDryRun(requests, rejected);
+    if (placeholder) {
+      const p = document.createElement('p');
+      p.className = 'muted';
+      p.textContent = `${PLACEHOLDER_ID} stands for the id of the new audience: TikTok returns it in the create step's answer, and the sync uses it.`;
+      $('dry-run-out').insertBefore(p, $('dry-run-out').children[1]);
+    }
     $('sync-status').textContent = `Dry run: ${requests.length} request(s) would be sent. Nothing was sent.`;
   } catch (err) {
     showError(err);

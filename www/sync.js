@@ -41,6 +41,9 @@ export class SyncError extends Error {
   }
 }
 
+/** Single-request builders answer `{ path, body, warnings }`; the body is what is sent. */
+const bodyOf = (r) => (r && typeof r === 'object' && r.body && typeof r.path === 'string' ? r.body : r);
+
 function need(name) {
   const fn = tikhash[name];
   if (typeof fn !== 'function') {
@@ -87,7 +90,7 @@ async function planPartner(s, data, io) {
       label: `Create Partner Audience “${s.audienceName}”`,
       method: 'POST',
       path: 'segment/audience/',
-      build: () => need('buildSegmentAudience')({ advertiserId: s.advertiserId, name: s.audienceName }),
+      build: () => bodyOf(need('buildSegmentAudience')({ advertiserId: s.advertiserId, name: s.audienceName })),
       after: (ctx, env) => {
         ctx.audienceId = String(env.data?.audience_id ?? '');
         ctx.createdAudience = ctx.audienceId;
@@ -157,7 +160,8 @@ function mapping(ctx, s, action, columns, options, rowIndex) {
     columns,
     options,
   });
-  ctx.rejected.push(...rejected.map((x) => ({ row: rowIndex ? rowIndex[x.row] + 2 : null, code: x.code })));
+  // 'empty' is a missing identifier in a row that has others: not a problem to report
+  ctx.rejected.push(...rejected.filter((x) => x.code !== 'empty').map((x) => ({ row: rowIndex ? rowIndex[x.row] + 2 : null, code: x.code })));
   return requests;
 }
 
@@ -175,7 +179,7 @@ async function planCustomerFile(s, data, io) {
     multipart: true,
     build: (ctx) => {
       const f = need('buildCustomerFile')({ kind: col.kind, values, options });
-      ctx.rejected.push(...f.rejected.map((x) => ({ row: null, code: x.code })));
+      ctx.rejected.push(...f.rejected.filter((x) => x.code !== 'empty').map((x) => ({ row: null, code: x.code })));
       ctx.calculateType = f.calculateType;
       return {
         advertiser_id: s.advertiserId,
@@ -194,12 +198,14 @@ async function planCustomerFile(s, data, io) {
     method: 'POST',
     path: 'dmp/custom_audience/update/',
     build: (ctx) =>
-      need('buildCustomAudienceUpdate')({
-        advertiserId: s.advertiserId,
-        customAudienceId: ctx.audienceId,
-        action,
-        filePaths: [ctx.filePaths[key] ?? `<file_path from the ${key} upload>`],
-      }),
+      bodyOf(
+        need('buildCustomAudienceUpdate')({
+          advertiserId: s.advertiserId,
+          customAudienceId: ctx.audienceId,
+          action,
+          filePaths: [ctx.filePaths[key] ?? `<file_path from the ${key} upload>`],
+        }),
+      ),
   });
   if (!s.audienceId) {
     steps.push(upload(`Upload ${current.length} ${col.kind} hash(es)`, current, 'list'));
@@ -208,12 +214,14 @@ async function planCustomerFile(s, data, io) {
       method: 'POST',
       path: 'dmp/custom_audience/create/',
       build: (ctx) =>
-        need('buildCustomAudienceCreate')({
-          advertiserId: s.advertiserId,
-          name: s.audienceName,
-          calculateType: ctx.calculateType,
-          filePaths: [ctx.filePaths.list ?? '<file_path from the upload>'],
-        }),
+        bodyOf(
+          need('buildCustomAudienceCreate')({
+            advertiserId: s.advertiserId,
+            name: s.audienceName,
+            calculateType: ctx.calculateType,
+            filePaths: [ctx.filePaths.list ?? '<file_path from the upload>'],
+          }),
+        ),
       after: (ctx, env) => {
         ctx.audienceId = String(env.data?.custom_audience_id ?? env.data?.audience_id ?? '');
         ctx.createdAudience = ctx.audienceId;
@@ -332,6 +340,8 @@ function planEvents(s, data) {
           eventSource: s.object,
           eventSourceId: s.eventSourceId,
           testEventCode: s.testEventCode || undefined,
+          partnerName: 'tikhash',
+          now: Math.floor(Date.now() / 1000),
           events,
           options: { profile: 'events' },
         });
@@ -355,15 +365,19 @@ export function toUnixSeconds(v) {
 /** Builds every request body of a plan without sending (placeholders for TikTok's answers). */
 export function dryRun(plan, s) {
   const ctx = newContext(s);
-  ctx.audienceId = s.audienceId || '<audience_id from the create step>';
+  // The builders accept ids only, so a new audience's id is shown as PLACEHOLDER_ID.
+  ctx.audienceId = s.audienceId || PLACEHOLDER_ID;
   const out = [];
   for (const step of plan.steps) {
     const built = step.build(ctx);
     for (const body of [].concat(built)) out.push({ step, body });
     if (step.path === 'dmp/custom_audience/file/upload/') ctx.filePaths[step.label] ??= null;
   }
-  return { requests: out, rejected: ctx.rejected };
+  return { requests: out, rejected: ctx.rejected, placeholder: !s.audienceId && plan.steps.some((x) => x.path === 'segment/audience/' || x.path.endsWith('create/')) };
 }
+
+/** Stands for the audience id a create step will return, in dry runs only. */
+export const PLACEHOLDER_ID = '0000000000';
 
 export function newContext(s) {
   return { audienceId: s.audienceId, filePaths: {}, rejected: [], calculateType: null, createdAudience: null };
