@@ -1,2 +1,253 @@
-// TikTok request-body builders: filled in by the payload module.
-export {};
+// TikTok request-body builders (tiktok-api.md §2). The rules live in Rust (src/payload/): this
+// file only moves inputs across as one JSON string, results back the same way, and file bytes
+// and digest lists as Uint8Arrays. Inputs are camelCase; bodies carry TikTok's snake_case names.
+import * as core from './tikhash_core.js';
+
+const API_BASE_PATH = '/open_api/v1.3';
+// Digest lists cross into wasm in 4 MiB pieces, so a 320 MB list never needs a second whole
+// copy in wasm memory. A multiple of both digest widths (32 and 16).
+const CHUNK = 4 * 1024 * 1024;
+
+function typeError(message, code = 'wrong_type') {
+  const err = new TypeError(message);
+  err.code = code;
+  return err;
+}
+
+function rangeError(message, code) {
+  const err = new RangeError(message);
+  err.code = code;
+  return err;
+}
+
+/** Calls the core; turns "wasm not loaded" into a clear error. Core errors carry `code`. */
+function guard(fn) {
+  try {
+    return fn();
+  } catch (err) {
+    if (err && typeof err === 'object' && !('code' in err) && err instanceof TypeError) {
+      throw new Error('tikhash: the WebAssembly module is not loaded yet; `await init()` first', { cause: err });
+    }
+    throw err;
+  }
+}
+
+function object(input, name) {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    throw typeError(`tikhash: ${name} takes an object`);
+  }
+  return input;
+}
+
+function json(input, name) {
+  return JSON.stringify(object(input, name));
+}
+
+/** `POST /segment/audience/` create: `{ path, body, warnings }` (names over 70 chars are cut to 67 + "..."). */
+export function buildSegmentAudience(input) {
+  const { advertiserId, name } = object(input, 'buildSegmentAudience');
+  return guard(() => JSON.parse(core.buildSegmentAudienceJson(JSON.stringify({ advertiserId, name }))));
+}
+
+/** `/segment/mapping/` bodies split at `maxRows` (default 10,000): `{ path, requests, rejected }`. */
+export function buildSegmentMapping(input) {
+  const { options, ...rest } = object(input, 'buildSegmentMapping');
+  return guard(() => JSON.parse(core.buildSegmentMappingJson(JSON.stringify(rest), options)));
+}
+
+/** A customer file: `{ bytes, fileName, fileSignature, calculateType, lines, duplicates, rejected, warnings, upload }`. */
+export function buildCustomerFile(input) {
+  const { options, ...rest } = object(input, 'buildCustomerFile');
+  return guard(() => {
+    const [meta, bytes] = core.buildCustomerFileJson(JSON.stringify(rest), options);
+    return { bytes, ...JSON.parse(meta) };
+  });
+}
+
+/** `POST /dmp/custom_audience/create/`: `{ path, body, warnings }`; a name over 128 chars throws `name_too_long`. */
+export function buildCustomAudienceCreate(input) {
+  return guard(() => JSON.parse(core.buildCustomAudienceCreateJson(json(input, 'buildCustomAudienceCreate'))));
+}
+
+/** `POST /dmp/custom_audience/update/`: `{ path, body, warnings }`; throws `missing_action` without an action. */
+export function buildCustomAudienceUpdate(input) {
+  return guard(() => JSON.parse(core.buildCustomAudienceUpdateJson(json(input, 'buildCustomAudienceUpdate'))));
+}
+
+/**
+ * `/event/track/` bodies of at most `maxEvents` (≤ 1,000) events: `{ path, requests, rejected }`.
+ * `now` (unix seconds) defaults to the clock; it dates the 28-day offline limit.
+ */
+export function buildEventBatches(input) {
+  const { options, now, ...rest } = object(input, 'buildEventBatches');
+  const at = now ?? Math.floor(Date.now() / 1000);
+  return guard(() => JSON.parse(core.buildEventBatchesJson(JSON.stringify({ ...rest, now: at }), options)));
+}
+
+const HEX = '0123456789abcdef';
+const NIBBLE = new Int8Array(128).fill(-1);
+for (let i = 0; i < 16; i++) {
+  NIBBLE[HEX.charCodeAt(i)] = i;
+  NIBBLE[HEX.toUpperCase().charCodeAt(i)] = i;
+}
+
+/** Packs hex digests (64 or 32 characters each) into one Uint8Array. */
+export function hexToDigests(hex, width) {
+  if (!Array.isArray(hex)) throw typeError('tikhash: hexToDigests takes an array of hex strings');
+  const w = width ?? (hex.length ? hex[0].length / 2 : 32);
+  if (w !== 32 && w !== 16) throw rangeError('tikhash: digests are 64 (SHA-256) or 32 (MD5) hex characters', 'invalid_digest');
+  const out = new Uint8Array(hex.length * w);
+  for (let i = 0, o = 0; i < hex.length; i++) {
+    const s = hex[i];
+    if (typeof s !== 'string' || s.length !== 2 * w) throw rangeError(`tikhash: digest ${i} is not a ${w}-byte digest`, 'invalid_digest');
+    for (let j = 0; j < s.length; j += 2, o++) {
+      const h = NIBBLE[s.charCodeAt(j)] ?? -1;
+      const l = NIBBLE[s.charCodeAt(j + 1)] ?? -1;
+      if (h < 0 || l < 0) throw rangeError(`tikhash: digest ${i} is not a ${w}-byte digest`, 'invalid_digest');
+      out[o] = (h << 4) | l;
+    }
+  }
+  return out;
+}
+
+/** Lowercase hex of packed digests (`width` 32 for SHA-256, 16 for MD5). */
+export function digestsToHex(packed, width = 32) {
+  if (!(packed instanceof Uint8Array)) throw typeError('tikhash: digestsToHex takes a Uint8Array');
+  if (packed.length % width !== 0) throw rangeError(`tikhash: the length is not a multiple of ${width}`, 'invalid_digest');
+  const out = new Array(packed.length / width);
+  for (let i = 0, o = 0; i < out.length; i++) {
+    let s = '';
+    for (let j = 0; j < width; j++, o++) s += HEX[packed[o] >> 4] + HEX[packed[o] & 15];
+    out[i] = s;
+  }
+  return out;
+}
+
+function widthOf(options, list) {
+  if (options?.width) return options.width;
+  if (options?.algorithm === 'md5') return 16;
+  if (Array.isArray(list) && list.length && typeof list[0] === 'string') return list[0].length / 2;
+  return 32;
+}
+
+function packed(list, width, name) {
+  if (list instanceof Uint8Array) return list;
+  if (Array.isArray(list)) return hexToDigests(list, width);
+  throw typeError(`tikhash: ${name} must be a Uint8Array of packed digests or an array of hex strings`);
+}
+
+function pair(previous, current, width) {
+  const p = packed(previous, width, 'previous');
+  const c = packed(current, width, 'current');
+  const digests = guard(() => new core.DigestPair(width));
+  try {
+    for (let at = 0; at < p.length; at += CHUNK) digests.pushPrevious(p.subarray(at, at + CHUNK));
+    for (let at = 0; at < c.length; at += CHUNK) digests.pushCurrent(c.subarray(at, at + CHUNK));
+  } catch (err) {
+    digests.free();
+    throw err;
+  }
+  return digests;
+}
+
+/**
+ * `{ add, remove, width }`: current − previous and previous − current, as packed sorted digests.
+ * `previous`/`current`: packed Uint8Arrays (`options.width` 32, or 16 / `algorithm: 'md5'`) or hex strings.
+ */
+export function mirrorDiff(previous, current, options) {
+  const width = widthOf(options, Array.isArray(previous) && previous.length ? previous : current);
+  const [add, remove] = guard(() => pair(previous, current, width).diff());
+  return { add, remove, width };
+}
+
+/**
+ * The customer-file Mirror plan: REPLACE or APPEND + REMOVE files from the acknowledged
+ * members, the current ones and the time of the last REPLACE (refused within 24 h).
+ */
+export function planCustomerFileMirror(input) {
+  const { previous, current, now, ...rest } = object(input, 'planCustomerFileMirror');
+  const width = String(rest.calculateType ?? '').endsWith('_MD5') ? 16 : 32;
+  const at = now ?? Math.floor(Date.now() / 1000);
+  return guard(() => {
+    const digests = pair(previous ?? [], current ?? [], width);
+    const [meta, ...bytes] = digests.planCustomerFile(JSON.stringify({ ...rest, now: at }));
+    const plan = JSON.parse(meta);
+    let i = 0;
+    for (const step of plan.steps) step.files = step.files.map((f) => ({ bytes: bytes[i++], ...f }));
+    return plan;
+  });
+}
+
+function shorten(value, maxItems) {
+  if (!maxItems) return value;
+  return JSON.parse(
+    JSON.stringify(value, (_k, v) =>
+      Array.isArray(v) && v.length > maxItems ? [...v.slice(0, maxItems), `… ${v.length - maxItems} more`] : v,
+    ),
+  );
+}
+
+function renderFile(f, fileLines) {
+  const text = new TextDecoder().decode(f.bytes.subarray(0, Math.min(f.bytes.length, 200 * (fileLines + 1))));
+  const lines = text.split('\n').slice(0, fileLines);
+  const more = f.lines + (f.calculateType === 'MULTIPLE_TYPES' ? 1 : 0) - lines.length;
+  const fields = Object.entries(f.upload.body).map(([k, v]) => `  ${k}=${v}`);
+  return [
+    `POST ${API_BASE_PATH}${f.upload.path} (multipart/form-data)`,
+    ...fields,
+    `  file=@${f.fileName} (${f.bytes.length} bytes, ${f.lines} line(s), MD5 ${f.fileSignature})`,
+    ...lines.map((l) => `    ${l}`),
+    ...(more > 0 ? [`    … ${more} more line(s)`] : []),
+  ].join('\n');
+}
+
+function renderNotes(result) {
+  const out = [];
+  for (const w of result.warnings ?? []) out.push(`warning ${w.code}: ${w.message}`);
+  for (const r of result.rejected ?? []) {
+    out.push(`rejected row ${r.row}${r.column ? ` (${r.column}, left out)` : ' (not sent)'}: ${r.code}`);
+  }
+  return out;
+}
+
+/**
+ * Renders what a builder produced as text for a person: every request line and its exact
+ * JSON body, files with their form fields and first lines, then warnings and rejects.
+ * Options: `maxItems` shortens long arrays (display only), `fileLines` (default 5),
+ * `advertiserId`/`customAudienceId` fill the update bodies of a Mirror plan.
+ */
+export function dryRun(result, options = {}) {
+  object(result, 'dryRun');
+  const { maxItems = 0, fileLines = 5 } = options;
+  const out = [];
+  const body = (path, b, label = '') =>
+    out.push(`POST ${API_BASE_PATH}${path}${label}\n${JSON.stringify(shorten(b, maxItems), null, 2)}`);
+  if (Array.isArray(result.requests)) {
+    result.requests.forEach((b, i) => body(result.path, b, ` (request ${i + 1} of ${result.requests.length})`));
+    if (!result.requests.length) out.push('Nothing to send.');
+  } else if (result.body) {
+    body(result.path, result.body);
+  } else if (result.bytes && result.upload) {
+    out.push(renderFile(result, fileLines));
+  } else if (Array.isArray(result.steps)) {
+    out.push(`Mirror strategy: ${result.strategy} (add ${result.add}, remove ${result.remove}, ${result.resultingSize} member(s) after)`);
+    if (result.refusal) {
+      out.push(`REFUSED (${result.refusal.code}): ${result.refusal.message}`);
+      out.push(`Allowed again from ${new Date(result.refusal.retryAfter * 1000).toISOString()}. Instead:`);
+      for (const w of result.refusal.workarounds) out.push(`  - ${w}`);
+    }
+    for (const step of result.steps) {
+      for (const f of step.files) out.push(renderFile(f, fileLines));
+      body('/dmp/custom_audience/update/', {
+        advertiser_id: options.advertiserId ?? '<advertiser_id>',
+        custom_audience_id: options.customAudienceId ?? '<custom_audience_id>',
+        action: step.action,
+        file_paths: step.files.map((f) => `<file_path of ${f.fileName}>`),
+      });
+    }
+  } else {
+    throw typeError('tikhash: dryRun takes the result of a build* function or planCustomerFileMirror');
+  }
+  out.push(...renderNotes(result));
+  return out.join('\n\n');
+}

@@ -23,7 +23,7 @@
 use super::input::Cell;
 use super::limits::{CUSTOM_AUDIENCE_NAME_MAX, FILE_PATHS_RECOMMENDED_MAX, MAX_FILE_BYTES};
 use super::{check_numeric_id, PayloadError, Request, RowReject, Warning};
-use crate::hash::{digest, HexDigest};
+use crate::hash::digest;
 use crate::options::{Algorithm, Kind, Options, Profile};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
@@ -345,14 +345,14 @@ fn single_type(
         bytes.extend_from_slice(calculate_type.as_str().as_bytes());
         bytes.push(b'\n');
     }
-    let mut seen: HashSet<HexDigest> = HashSet::with_capacity(values.len());
+    let mut seen: HashSet<Vec<u8>> = HashSet::with_capacity(values.len());
     let (mut lines, mut duplicates) = (0, 0);
     let mut rejected = Vec::new();
     let mut buf = String::new();
     for (row, cell) in values.iter().enumerate() {
         match cell.hash(kind, options, &mut buf) {
             Ok(Some(d)) => {
-                if seen.insert(d) {
+                if seen.insert(d.as_str().as_bytes().to_vec()) {
                     bytes.extend_from_slice(d.as_str().as_bytes());
                     bytes.push(b'\n');
                     lines += 1;

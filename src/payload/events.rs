@@ -278,7 +278,8 @@ pub fn build_event_batches(
     };
     let mut rejected = Vec::new();
     let mut data = Vec::new();
-    let mut seen: HashSet<String> = HashSet::new();
+    // Byte strings: the same set type as the customer file's, one instantiation in the wasm.
+    let mut seen: HashSet<Vec<u8>> = HashSet::new();
     let mut buf = String::new();
     for (row, ev) in input.events.iter().enumerate() {
         match build_event(
@@ -291,7 +292,7 @@ pub fn build_event_batches(
             &mut rejected,
         ) {
             Ok(d) => {
-                if seen.insert(d.event_id.clone()) {
+                if seen.insert(d.event_id.as_bytes().to_vec()) {
                     data.push(d);
                 } else {
                     rejected.push(RowReject::row(row, "duplicate_event_id"));
@@ -311,9 +312,7 @@ pub fn build_event_batches(
             data: data.by_ref().take(max).collect(),
         });
     }
-    // Cell-level reports come out of build_event in the middle of row-level ones: keep the
-    // report in row order for people reading it.
-    rejected.sort_by_key(|r| r.row);
+    // `rejected` is in row order already: each event's reports are pushed while it is read.
     Ok(EventBatches {
         path: TRACK_PATH,
         requests,
@@ -426,7 +425,7 @@ fn build_event(
         v => v,
     };
     if let Some(ip) = &user.ip {
-        if ip.parse::<std::net::IpAddr>().is_err() {
+        if !is_ip(ip) {
             cell_rejects.push(RowReject::cell(row, "ip", "invalid_ip"));
             user.ip = None;
         }
@@ -451,6 +450,62 @@ fn build_event(
     })
 }
 
+/// An IPv4 or IPv6 address (RFC 4291 text forms, an IPv4 tail allowed). Hand-written rather
+/// than `std::net::IpAddr`'s parser, to keep the wasm small.
+pub fn is_ip(s: &str) -> bool {
+    is_ipv4(s) || is_ipv6(s)
+}
+
+fn is_ipv4(s: &str) -> bool {
+    let mut parts = 0;
+    for p in s.split('.') {
+        parts += 1;
+        let ok = !p.is_empty()
+            && p.len() <= 3
+            && p.bytes().all(|b| b.is_ascii_digit())
+            && !(p.len() > 1 && p.starts_with('0'))
+            && p.parse::<u16>().is_ok_and(|n| n <= 255);
+        if !ok {
+            return false;
+        }
+    }
+    parts == 4
+}
+
+fn is_ipv6(s: &str) -> bool {
+    let (head, tail) = match s.split_once("::") {
+        Some((h, t)) if !t.contains("::") => (h, Some(t)),
+        Some(_) => return false,
+        None => (s, None),
+    };
+    // Counts 16-bit groups of one side; an IPv4 tail counts as two and must come last.
+    let groups = |side: &str, last: bool| -> Option<usize> {
+        if side.is_empty() {
+            return Some(0);
+        }
+        let parts: Vec<&str> = side.split(':').collect();
+        let mut n = 0;
+        for (i, p) in parts.iter().enumerate() {
+            if last && i + 1 == parts.len() && p.contains('.') {
+                is_ipv4(p).then_some(())?;
+                n += 2;
+            } else if !p.is_empty() && p.len() <= 4 && p.bytes().all(|b| b.is_ascii_hexdigit()) {
+                n += 1;
+            } else {
+                return None;
+            }
+        }
+        Some(n)
+    };
+    match tail {
+        None => groups(head, true) == Some(8),
+        Some(t) => match (groups(head, false), groups(t, true)) {
+            (Some(a), Some(b)) => a + b <= 7,
+            _ => false,
+        },
+    }
+}
+
 /// A string property; numbers are written out (ids exported as numbers).
 fn prop_string(v: &Value) -> Option<Value> {
     match v {
@@ -464,7 +519,8 @@ fn prop_string(v: &Value) -> Option<Value> {
 fn prop_number(v: &Value) -> Option<Value> {
     let n = match v {
         Value::Number(n) => return (n.as_f64()? >= 0.0).then(|| Value::Number(n.clone())),
-        Value::String(s) => s.trim().parse::<f64>().ok()?,
+        // serde_json's number parser is in the binary anyway; `str::parse::<f64>` is not.
+        Value::String(s) => serde_json::from_str::<f64>(s.trim()).ok()?,
         _ => return None,
     };
     (n.is_finite() && n >= 0.0)
@@ -556,6 +612,40 @@ fn check_contents(v: &Value) -> Option<Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ip_addresses() {
+        for ok in [
+            "0.0.0.0",
+            "192.168.1.255",
+            "::",
+            "::1",
+            "2001:db8::8a2e:370:7334",
+            "2001:0db8:0000:0000:0000:ff00:0042:8329",
+            "::ffff:192.0.2.128",
+            "fe80::",
+        ] {
+            assert!(is_ip(ok), "{ok}");
+            assert!(ok.parse::<std::net::IpAddr>().is_ok(), "{ok}");
+        }
+        for bad in [
+            "",
+            "999.1.1.1",
+            "1.2.3",
+            "1.2.3.4.5",
+            "01.2.3.4",
+            "1:2:3:4:5:6:7:8:9",
+            "1::2::3",
+            "2001:db8::g",
+            "::1.2.3",
+            "1.2.3.4::",
+            ":1:2:3:4:5:6:7",
+            "12345::",
+        ] {
+            assert!(!is_ip(bad), "{bad}");
+            assert!(bad.parse::<std::net::IpAddr>().is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn currency_list_is_sorted_for_binary_search() {

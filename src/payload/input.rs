@@ -79,8 +79,9 @@ impl<'de> Visitor<'de> for CellVisitor {
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Cell, E> {
         // 4.47911123456e11 from a spreadsheet is still a phone number when it is whole.
+        // (Integer formatting only: float formatting would add kilobytes to the wasm.)
         if v.is_finite() && v.fract() == 0.0 && v.abs() < 1e17 {
-            Ok(Cell::Text(format!("{v:.0}")))
+            Ok(Cell::Text((v as i64).to_string()))
         } else {
             Ok(Cell::Invalid)
         }

@@ -26,7 +26,8 @@ pub(crate) fn from_number(n: f64) -> Option<i64> {
 pub(crate) fn from_str(s: &str) -> Option<i64> {
     let s = s.trim();
     if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
-        return s.parse::<f64>().ok().and_then(from_number);
+        // u64, not f64: the float parser is kilobytes of wasm this does not need.
+        return s.parse::<u64>().ok().and_then(|n| from_number(n as f64));
     }
     parse_iso(s)
 }
