@@ -278,7 +278,7 @@ async fn guard_refuses_every_identifier_field() {
         ),
         (
             mapping,
-            mapping_body("add", "5", &[upper.clone()]),
+            mapping_body("add", "5", std::slice::from_ref(&upper)),
             "batch_data[0][0].id",
             &upper,
         ),
