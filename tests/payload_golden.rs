@@ -9,8 +9,6 @@ use tikhash::Options;
 
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
-#[cfg(target_arch = "wasm32")]
-wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser_or_node);
 
 /// Every path at which `got` and `want` differ (missing, extra or different fields).
 fn diff(path: &str, got: &Value, want: &Value, out: &mut Vec<String>) {

@@ -10,8 +10,6 @@ use tikhash::{Algorithm, Options};
 
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
-#[cfg(target_arch = "wasm32")]
-wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser_or_node);
 
 const DAY: i64 = 86_400;
 const NOW: i64 = 1_704_800_000;

@@ -34,7 +34,7 @@ fn maid() -> impl Strategy<Value = Option<String>> {
     prop_oneof![
         2 => Just(None),
         1 => Just(Some("zz-not-a-maid".to_owned())),
-        3 => "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}".prop_map(|s| Some(format!("{}", s.to_uppercase()))),
+        3 => "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}".prop_map(|s| Some(s.to_uppercase())),
     ]
 }
 
