@@ -1,0 +1,33 @@
+// Compiled by `tsc` (never run): payload usage must type-check against js/payload.d.ts, and
+// the expect-error lines below fail the build if the types ever become too loose. Run with a
+// tsconfig that extends tsconfig.json and lists this file.
+import {
+  buildSegmentMapping, buildCustomAudienceUpdate, buildEventBatches, buildCustomerFile,
+  mirrorDiff, planCustomerFileMirror, digestsToHex, dryRun,
+  type SegmentMappingBody, type TrackBody, type MirrorPlan,
+} from '../../pkg/index.js';
+
+export function usage(): string[] {
+  const m = buildSegmentMapping({ advertiserIds: ['1'], audienceIds: ['2'], columns: { email: ['a@b.co', null], gaid: [null, 'x'] }, options: { algorithm: 'md5' } });
+  const body: SegmentMappingBody = m.requests[0];
+  const schema: string = body.id_schema[0];
+  const codes: string[] = m.rejected.map((r) => `${r.row}:${r.column ?? ''}:${r.code}`);
+  const u = buildCustomAudienceUpdate({ advertiserId: '1', customAudienceId: '2', action: 'APPEND', filePaths: ['p'] });
+  const action: 'APPEND' | 'REMOVE' | 'REPLACE' = u.body.action;
+  const e = buildEventBatches({ eventSource: 'web', eventSourceId: 'C1', events: [{ event: 'Purchase', eventTime: new Date(), eventId: 1, properties: { currency: 'USD', value: 1 } }] });
+  const track: TrackBody = e.requests[0];
+  const f = buildCustomerFile({ kind: 'email', values: ['a@b.co'] });
+  const bytes: Uint8Array = f.bytes;
+  const d = mirrorDiff(bytes, ['00'.repeat(32)]);
+  const plan: MirrorPlan = planCustomerFileMirror({ previous: d.add, current: d.remove, calculateType: 'EMAIL_SHA256', lastReplaceAt: null });
+  const retry: number | undefined = plan.refusal?.retryAfter;
+  // @ts-expect-error: update needs an action
+  buildCustomAudienceUpdate({ advertiserId: '1', customAudienceId: '2', filePaths: ['p'] });
+  // @ts-expect-error: no such event source
+  buildEventBatches({ eventSource: 'crm', eventSourceId: 'C1', events: [] });
+  // @ts-expect-error: external ids cannot go in a customer file
+  buildCustomerFile({ kind: 'external_id', values: [] });
+  // @ts-expect-error: a Mirror plan file has one type
+  planCustomerFileMirror({ previous: [], current: [], calculateType: 'MULTIPLE_TYPES' });
+  return [schema, ...codes, action, track.event_source, String(retry), ...digestsToHex(d.add), dryRun(m)];
+}
