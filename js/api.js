@@ -39,19 +39,89 @@ export function hashBatch(kind, values, options) {
     throw typeError('tikhash: hashBatch takes an array of strings', 'wrong_type');
   }
   const count = values.length;
-  // One joined string crosses the boundary once; a value that itself holds a newline makes the
-  // split ambiguous, and the core says so by returning undefined: then convert per element.
-  let packed = core.hashBatchJoined(kind, values.join('\n'), count, options);
-  if (packed === undefined) packed = core.hashBatchArray(kind, values, options);
-  return unpack(packed, count);
+  writeRows(values);
+  const r = core.hashBatchScratch(kind, count, options);
+  const [at, width, nRejected] = r;
+  const hex = count === 0 ? '' : decodeAscii(new Uint8Array(memory.buffer, at, count * width));
+  // Fixed-width rows: `slice` makes each hash a view into the one decoded string, the
+  // cheapest string V8 can make.
+  const hashes = new Array(count);
+  for (let i = 0, p = 0; i < count; i++, p += width) hashes[i] = hex.slice(p, p + width);
+  const rejected = new Array(nRejected);
+  for (let j = 0; j < nRejected; j++) {
+    const row = r[3 + 2 * j];
+    hashes[row] = null;
+    rejected[j] = { row, code: codes[r[4 + 2 * j]] };
+  }
+  return { hashes, rejected };
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+let memory = null;
+
+/**
+ * Writes every value's UTF-8 straight into wasm memory with its end offset, as the core's
+ * `hashBatchScratch` reads them. A JS loop storing char codes beats both `join` + one
+ * `encodeInto` (the join alone costs as much) and per-value `encodeInto` (a view per value);
+ * only the non-ASCII rest of a value goes through `encodeInto`, which also writes lone
+ * surrogates as U+FFFD exactly like wasm-bindgen's string passing for `hash`. Numbers are
+ * written as `String(n)`, as `hash` takes them; any other non-string becomes an empty row.
+ */
+function writeRows(values) {
+  const count = values.length;
+  let cap = 1024;
+  for (let i = 0; i < count; i++) {
+    const v = values[i];
+    if (typeof v === 'string') cap += v.length;
+  }
+  memory ??= core.wasmMemory();
+  // Locals only (no closure over them): V8 keeps them in registers in this hot loop.
+  const reserved = core.batchReserve(cap, count);
+  let base = reserved[0];
+  let mem = new Uint8Array(memory.buffer);
+  let ends = new Uint32Array(memory.buffer, reserved[1], count);
+  let p = 0;
+  for (let i = 0; i < count; i++) {
+    let v = values[i];
+    if (typeof v !== 'string') v = typeof v === 'number' && Number.isFinite(v) ? String(v) : '';
+    const n = v.length;
+    // Room for every UTF-16 unit as 3 bytes (the most it takes); rarely more than `cap`.
+    if (p + 3 * n > cap) {
+      cap = Math.max(p + 3 * n, 2 * cap);
+      const at = core.batchReserve(cap, count);
+      base = at[0];
+      mem = new Uint8Array(memory.buffer);
+      ends = new Uint32Array(memory.buffer, at[1], count);
+    }
+    const at = base + p;
+    let j = 0;
+    for (; j < n; j++) {
+      const c = v.charCodeAt(j);
+      if (c >= 0x80) break;
+      mem[at + j] = c;
+    }
+    if (j < n) {
+      const rest = j === 0 ? v : v.slice(j);
+      p += j + encoder.encodeInto(rest, mem.subarray(at + j, base + cap)).written;
+    } else {
+      p += n;
+    }
+    ends[i] = p;
+  }
+}
+
+/** The hex bytes as a string (ASCII, so any decoder's fast path applies). */
+function decodeAscii(bytes) {
+  return decoder.decode(bytes);
 }
 
 /** Turns the core's `[hex, rows, reasons]` into `{ hashes, rejected }`. */
 export function unpack([hex, rows, reasons], count) {
-  const hashes = [];
+  const hashes = new Array(count);
   if (count > 0) {
     const width = hex.length / count;
-    for (let i = 0, at = 0; i < count; i++, at += width) hashes.push(hex.slice(at, at + width));
+    for (let i = 0, at = 0; i < count; i++, at += width) hashes[i] = hex.slice(at, at + width);
   }
   const rejected = [];
   for (let j = 0; j < rows.length; j++) {

@@ -2,6 +2,9 @@
 //!
 //! Only normalized text reaches the digest functions: [`hash`] normalizes first, and
 //! [`hash_normalized`] takes a [`Normalized`], so raw input cannot be hashed by mistake.
+//! [`sha256x4`] hashes four short messages at once for batches.
+
+pub mod sha256x4;
 
 use crate::error::{OptionsError, Reject};
 use crate::normalize::{self, Normalized, Outcome};
@@ -10,7 +13,25 @@ use md5::Md5;
 use sha2::{Digest, Sha256};
 use std::fmt;
 
-const HEX: &[u8; 16] = b"0123456789abcdef";
+/// The two lowercase hex digits of every byte: one lookup per byte instead of two.
+static HEX_PAIRS: [[u8; 2]; 256] = {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut t = [[0u8; 2]; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = [DIGITS[i >> 4], DIGITS[i & 0xf]];
+        i += 1;
+    }
+    t
+};
+
+/// Writes `bytes` as lowercase hex into `out[..2 * bytes.len()]`.
+#[inline]
+pub(crate) fn write_hex(bytes: &[u8], out: &mut [u8]) {
+    for (pair, &b) in out.chunks_exact_mut(2).zip(bytes) {
+        pair.copy_from_slice(&HEX_PAIRS[usize::from(b)]);
+    }
+}
 
 /// A lowercase hex digest: 64 characters (SHA-256) or 32 (MD5). Stored inline, no heap.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
@@ -58,10 +79,7 @@ impl HexDigest {
 
     fn from_bytes(bytes: &[u8]) -> HexDigest {
         let mut hex = [0u8; 64];
-        for (pair, b) in hex.chunks_exact_mut(2).zip(bytes) {
-            pair[0] = HEX[usize::from(b >> 4)];
-            pair[1] = HEX[usize::from(b & 0xf)];
-        }
+        write_hex(bytes, &mut hex);
         HexDigest {
             hex,
             len: (bytes.len() * 2) as u8,

@@ -4,7 +4,8 @@ use super::{kind_from_js, options_from_js};
 use crate::batch::hash_batch_hex_into;
 use crate::error::{Reject, Rejection};
 use crate::normalize;
-use js_sys::{Array, JsString, Uint32Array, Uint8Array};
+use js_sys::{Array, Uint32Array, Uint8Array};
+use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
 /// Normalizes one identifier; throws a `RangeError` whose `code` is the reason.
@@ -46,7 +47,7 @@ fn packed(out: Vec<u8>, rejected: &[Rejection]) -> Array {
     let rows: Vec<u32> = rejected.iter().map(|r| r.row as u32).collect();
     let codes: Vec<u8> = rejected
         .iter()
-        .map(|r| Reject::ALL.iter().position(|x| *x == r.reason).unwrap_or(0) as u8)
+        .map(|r| reason_index(r.reason) as u8)
         .collect();
     Array::of3(
         &JsValue::from_str(&hex),
@@ -57,7 +58,8 @@ fn packed(out: Vec<u8>, rejected: &[Rejection]) -> Array {
 
 /// Batch over `count` values joined with `\n` (one crossing for the whole list). Returns
 /// `[hex, rejectedRows, rejectedReasonIndexes]`, or `undefined` when a value itself contains
-/// `\n` (the split does not give `count` rows): the caller then uses `hashBatchArray`.
+/// `\n` (the split does not give `count` rows). The package's `hashBatch` uses
+/// `hashBatchScratch`; this stays for callers holding a joined column already.
 #[wasm_bindgen(js_name = hashBatchJoined)]
 pub fn hash_batch_joined(
     kind: &str,
@@ -80,28 +82,95 @@ pub fn hash_batch_joined(
     Ok(packed(out, &rejected).into())
 }
 
-/// The same result as `hashBatchJoined` from an array of strings (slower: one string
-/// conversion per element). Non-string elements are rejected as `empty`.
-#[wasm_bindgen(js_name = hashBatchArray)]
-pub fn hash_batch_array(kind: &str, values: Array, options: JsValue) -> Result<JsValue, JsValue> {
+/// What JS and the batch exchange through wasm memory, kept between calls so that a batch of a
+/// million rows does not allocate its 100 MB anew each time: JS writes the rows' UTF-8 into
+/// `input` and their end offsets into `ends` (no separator, so any value may hold `\n`), and
+/// the batch writes fixed-width hex into `out`, which JS decodes once.
+#[derive(Default)]
+struct Scratch {
+    input: Vec<u8>,
+    ends: Vec<u32>,
+    out: Vec<u8>,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::default();
+}
+
+/// The module's memory, for JS to write rows into and read hex from.
+#[wasm_bindgen(js_name = wasmMemory)]
+pub fn wasm_memory() -> JsValue {
+    wasm_bindgen::memory()
+}
+
+/// Makes room for `bytes` bytes of rows and `rows` row ends, keeping what was already written,
+/// and returns `[inputPtr, endsPtr]`. Any later call may move them (and grow the memory).
+#[wasm_bindgen(js_name = batchReserve)]
+pub fn batch_reserve(bytes: u32, rows: u32) -> Vec<u32> {
+    SCRATCH.with_borrow_mut(|s| {
+        if s.input.len() < bytes as usize {
+            s.input.resize(bytes as usize, 0);
+        }
+        if s.ends.len() < rows as usize {
+            s.ends.resize(rows as usize, 0);
+        }
+        vec![s.input.as_ptr() as u32, s.ends.as_ptr() as u32]
+    })
+}
+
+/// Hashes the `rows` rows JS wrote after `batchReserve` (row `r` is the UTF-8 in
+/// `input[ends[r - 1]..ends[r]]`). Returns `[hexPtr, width, rejectedCount, row, reason, …]`:
+/// `rows × width` bytes of hex at `hexPtr` (a rejected row is `-`s), valid until the next call,
+/// then each rejected row with its index into `rejectCodes()`.
+#[wasm_bindgen(js_name = hashBatchScratch)]
+pub fn hash_batch_scratch(kind: &str, rows: u32, options: JsValue) -> Result<Vec<u32>, JsValue> {
     let kind = kind_from_js(kind)?;
     let options = options_from_js(&options)?;
-    let strings: Vec<String> = values
-        .iter()
-        .map(|v| {
-            v.dyn_ref::<JsString>()
-                .map(String::from)
-                .unwrap_or_default()
-        })
-        .collect();
-    let mut out = Vec::with_capacity(strings.len() * options.algorithm.hex_len());
-    let mut rejected = Vec::new();
-    hash_batch_hex_into(
-        kind,
-        strings.iter().map(String::as_str),
-        &options,
-        &mut out,
-        &mut rejected,
-    )?;
-    Ok(packed(out, &rejected).into())
+    SCRATCH.with_borrow_mut(|s| {
+        let Scratch { input, ends, out } = s;
+        let ends = ends.get(..rows as usize).ok_or_else(bad_scratch)?;
+        let total = ends.last().map_or(0, |&e| e as usize);
+        // JS wrote these bytes, so check them: UTF-8, rows in order, each on a char boundary.
+        let text = input
+            .get(..total)
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .ok_or_else(bad_scratch)?;
+        let mut start = 0;
+        for &end in ends {
+            let end = end as usize;
+            if end < start || !text.is_char_boundary(end) {
+                return Err(bad_scratch());
+            }
+            start = end;
+        }
+        let width = options.algorithm.hex_len();
+        out.clear();
+        out.reserve(ends.len() * width);
+        let mut rejected = Vec::new();
+        let mut start = 0;
+        let values = ends.iter().map(|&end| {
+            let row = text.get(start..end as usize).unwrap_or_default();
+            start = end as usize;
+            row
+        });
+        hash_batch_hex_into(kind, values, &options, out, &mut rejected)?;
+        let mut result = Vec::with_capacity(3 + 2 * rejected.len());
+        result.extend([out.as_ptr() as u32, width as u32, rejected.len() as u32]);
+        for r in &rejected {
+            result.extend([r.row as u32, reason_index(r.reason)]);
+        }
+        Ok(result)
+    })
+}
+
+fn bad_scratch() -> JsValue {
+    super::js_error(
+        "tikhash: the batch buffer was not filled correctly",
+        "wrong_type",
+        true,
+    )
+}
+
+fn reason_index(reason: Reject) -> u32 {
+    Reject::ALL.iter().position(|x| *x == reason).unwrap_or(0) as u32
 }

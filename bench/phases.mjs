@@ -1,0 +1,47 @@
+// Where `hashBatch` over N emails spends its time, phase by phase (medians of 7 runs).
+// The core keeps the rows JS wrote in its scratch buffer, so after one `hashBatch` the wasm
+// phase can be timed alone by calling `hashBatchScratch` again. Usage: node phases.mjs [--n N]
+import { hashBatch } from '../pkg/node.js';
+import * as core from '../pkg/tikhash_core.js';
+import { emails } from './data.mjs';
+
+const args = process.argv.slice(2);
+const N = args.includes('--n') ? Number(args[args.indexOf('--n') + 1]) : 1_000_000;
+const kind = args.includes('--kind') ? args[args.indexOf('--kind') + 1] : 'email';
+const values = emails(N);
+const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+function time(f, runs = 7) {
+  const ts = [];
+  let out;
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    out = f();
+    ts.push(performance.now() - t0);
+  }
+  return [median(ts), out];
+}
+
+hashBatch(kind, values.slice(0, 10_000));
+const [total] = time(() => hashBatch(kind, values));
+const [wasm, r] = time(() => core.hashBatchScratch(kind, N, undefined));
+const mem = core.wasmMemory();
+const bytes = new Uint8Array(mem.buffer, r[0], N * r[1]);
+const decoder = new TextDecoder();
+const [decode, hex] = time(() => decoder.decode(bytes));
+const w = r[1];
+const [slice] = time(() => {
+  const h = new Array(N);
+  for (let i = 0, p = 0; i < N; i++, p += w) h[i] = hex.slice(p, p + w);
+  return h;
+});
+const rows = [
+  ['hashBatch, all of it', total],
+  ['wasm: normalize + SHA-256 + hex (`hashBatchScratch`)', wasm],
+  ['JS: decode the hex (TextDecoder)', decode],
+  ['JS: slice it into N strings (mostly young-generation GC)', slice],
+  ['JS: write the rows into wasm memory (the rest)', total - wasm - decode - slice],
+];
+console.log(`| phase (${N.toLocaleString('en')} ${kind}s, Node ${process.version}) | ms (median of 7) |`);
+console.log('|---|---:|');
+for (const [k, v] of rows) console.log(`| ${k} | ${v.toFixed(0)} |`);
+console.log(`\n${(N / total / 1e3).toFixed(2)} M ${kind}s/s end to end`);
