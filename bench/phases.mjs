@@ -1,14 +1,14 @@
-// Where `hashBatch` over N emails spends its time, phase by phase (medians of 7 runs).
+// Where `hashBatch` over N emails (or `--kind idfa`: MD5 of IDFAs) spends its time, phase by phase (medians of 7 runs).
 // The core keeps the rows JS wrote in its scratch buffer, so after one `hashBatch` the wasm
-// phase can be timed alone by calling `hashBatchScratch` again. Usage: node phases.mjs [--n N]
+// phase can be timed alone by calling `hashBatchScratch` again. Usage: node phases.mjs [--n N] [--kind email|idfa|external_id]
 import { hashBatch } from '../pkg/node.js';
 import * as core from '../pkg/tikhash_core.js';
-import { emails } from './data.mjs';
+import { emails, idfas } from './data.mjs';
 
 const args = process.argv.slice(2);
 const N = args.includes('--n') ? Number(args[args.indexOf('--n') + 1]) : 1_000_000;
 const kind = args.includes('--kind') ? args[args.indexOf('--kind') + 1] : 'email';
-const values = emails(N);
+const values = kind === 'idfa' ? idfas(N) : emails(N);
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 function time(f, runs = 7) {
   const ts = [];
@@ -21,9 +21,10 @@ function time(f, runs = 7) {
   return [median(ts), out];
 }
 
-hashBatch(kind, values.slice(0, 10_000));
-const [total] = time(() => hashBatch(kind, values));
-const [wasm, r] = time(() => core.hashBatchScratch(kind, N, undefined));
+const options = kind === 'idfa' ? { algorithm: 'md5' } : undefined;
+hashBatch(kind, values.slice(0, 10_000), options);
+const [total] = time(() => hashBatch(kind, values, options));
+const [wasm, r] = time(() => core.hashBatchScratch(kind, N, options));
 const mem = core.wasmMemory();
 const bytes = new Uint8Array(mem.buffer, r[0], N * r[1]);
 const decoder = new TextDecoder();

@@ -8,7 +8,8 @@ use sha2::{Digest, Sha256};
 use std::hint::black_box;
 use std::time::Instant;
 use tikhash::batch::{hash_batch, hash_batch_hex_into};
-use tikhash::hash::sha256x4::{digest4, SingleBlockQueue};
+use tikhash::hash::lanes::SingleBlockQueue;
+use tikhash::hash::sha256x4::digest4;
 use tikhash::{Algorithm, Kind, Options};
 
 const ROWS: usize = 200_000;
@@ -168,7 +169,7 @@ fn main() {
             black_box(digest4([&m[0], &m[1], &m[2], &m[3]]));
         }
     });
-    let mut queue = SingleBlockQueue::<usize>::default();
+    let mut queue = SingleBlockQueue::<usize>::new(Algorithm::Sha256);
     let queued = measure(ROWS, || {
         for (i, m) in normalized.iter().enumerate() {
             queue.push(m, i, |i, d| {

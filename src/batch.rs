@@ -4,10 +4,10 @@
 //! remaining rows go on. One normalization buffer serves every row.
 
 use crate::error::{OptionsError, Reject, Rejection};
-use crate::hash::sha256x4::{SingleBlockQueue, MAX_SINGLE_BLOCK};
+use crate::hash::lanes::{SingleBlockQueue, MAX_SINGLE_BLOCK};
 use crate::hash::{digest, write_hex, HexDigest};
 use crate::normalize::{normalize_into, trim_identifier, Outcome};
-use crate::options::{Algorithm, Kind, Options, Profile};
+use crate::options::{Kind, Options, Profile};
 
 /// What a batch produced: one slot per input row.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -48,17 +48,17 @@ where
     Ok(result)
 }
 
-/// Whether batches hash SHA-256 four rows at a time: where `v128` is there to do it.
+/// Whether batches hash four rows at a time: where `v128` is there to do it.
 const USE_LANES: bool = cfg!(all(target_arch = "wasm32", target_feature = "simd128"));
 
 /// The fast path behind the JS `hashBatch`: appends each row's digest to `out` as fixed-width
 /// hex (`options.algorithm.hex_len()` bytes a row, a rejected row is that many `-`), so the
 /// whole batch leaves wasm as one string that JS slices.
 ///
-/// In wasm, SHA-256 of texts that fit one block (nearly every identifier) is computed four rows
-/// at a time by [`SingleBlockQueue`]; each row's slot in `out` is reserved first and filled when
-/// its group of four is hashed. Natively `sha2` one row at a time is faster (SHA-NI, or the
-/// compiler not vectorizing the portable lanes as well as wasm's `v128`).
+/// In wasm, texts that fit one block (nearly every identifier) are hashed four rows at a time
+/// by [`SingleBlockQueue`]; each row's slot in `out` is reserved first and filled when its group
+/// of four is hashed. Natively `sha2`/`md-5` one row at a time is faster (SHA-NI, and the
+/// portable lanes are not vectorized as well as wasm's `v128`).
 pub fn hash_batch_hex_into<'a, I>(
     kind: Kind,
     values: I,
@@ -71,19 +71,19 @@ where
 {
     options.check_for(kind)?;
     let width = options.algorithm.hex_len();
-    let lanes = USE_LANES && options.algorithm == Algorithm::Sha256;
+    let hex_len = width;
     let email_fast = kind == Kind::Email && plain_email_options(options);
     let mut buf = String::new();
-    let mut queue = SingleBlockQueue::<usize>::default();
+    let mut queue = SingleBlockQueue::<usize>::new(options.algorithm);
     for (row, value) in values.into_iter().enumerate() {
         let at = out.len();
         // The reject marker doubles as the placeholder of a row still in the queue.
         out.resize(at + width, b'-');
         match normalize_row(kind, value, options, email_fast, &mut buf) {
             Ok(Outcome::PreHashed) => out[at..].copy_from_slice(buf.as_bytes()),
-            Ok(Outcome::Text) if lanes && buf.len() <= MAX_SINGLE_BLOCK => {
+            Ok(Outcome::Text) if USE_LANES && buf.len() <= MAX_SINGLE_BLOCK => {
                 queue.push(buf.as_bytes(), at, |at, d| {
-                    write_hex(d, &mut out[at..at + 64])
+                    write_hex(d, &mut out[at..at + hex_len])
                 });
             }
             Ok(Outcome::Text) => {
@@ -93,11 +93,14 @@ where
             Err(reason) => rejected.push(Rejection { row, reason }),
         }
     }
-    queue.flush(|at, d| write_hex(d, &mut out[at..at + 64]));
+    queue.flush(|at, d| write_hex(d, &mut out[at..at + hex_len]));
     Ok(())
 }
 
-/// `normalize_into`, through [`plain_email_into`] first when `email_fast`.
+/// `normalize_into`, through a one-pass path first for the common shapes of emails (when
+/// `email_fast`) and advertising ids. These paths accept only values the full rules accept
+/// and write the same text (tests/sha256_lanes.rs checks batches against per-value `hash`); the
+/// full rules iterate `char`s and search substrings, most of a wasm batch's time before.
 #[inline]
 fn normalize_row(
     kind: Kind,
@@ -106,11 +109,47 @@ fn normalize_row(
     email_fast: bool,
     buf: &mut String,
 ) -> Result<Outcome, Reject> {
-    if email_fast && plain_email_into(value, buf) {
+    let fast = match kind {
+        Kind::Email => email_fast && plain_email_into(value, buf),
+        Kind::Idfa | Kind::Gaid => plain_maid_into(value, buf),
+        Kind::Phone | Kind::ExternalId => false,
+    };
+    if fast {
         Ok(Outcome::Text)
     } else {
         normalize_into(kind, value, options, buf)
     }
+}
+
+/// A well-formed advertising id in one pass: a UUID (`8-4-4-4-12` hex digits), not all zeros,
+/// lowercased, exactly as `maid::write_normalized` writes it (a UUID is never taken for a
+/// pre-hashed value: it has hyphens). Anything else returns `false` for the full rules to
+/// reject with the right reason.
+fn plain_maid_into(value: &str, out: &mut String) -> bool {
+    let trimmed = trim_identifier(value);
+    let b = trimmed.as_bytes();
+    if b.len() != 36 {
+        return false;
+    }
+    let mut nonzero = false;
+    for (i, &c) in b.iter().enumerate() {
+        let ok = if matches!(i, 8 | 13 | 18 | 23) {
+            c == b'-'
+        } else {
+            nonzero |= c != b'0';
+            c.is_ascii_hexdigit()
+        };
+        if !ok {
+            return false;
+        }
+    }
+    if !nonzero {
+        return false; // the all-zero id: `maid_zero`
+    }
+    out.clear();
+    out.push_str(trimmed);
+    out.make_ascii_lowercase();
+    true
 }
 
 /// Options under which [`plain_email_into`] gives exactly what `email::write_normalized` gives:

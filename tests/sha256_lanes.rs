@@ -1,12 +1,15 @@
-//! The four-lane SHA-256 (src/hash/sha256x4.rs) and the batch fast paths against independent
-//! references: the `sha2` crate for digests, per-value `hash` for batches. Runs natively
+//! The four-lane SHA-256 and MD5 (src/hash/sha256x4.rs, md5x4.rs) and the batch fast paths
+//! against independent references: the `sha2` and `md-5` crates for digests, per-value `hash`
+//! for batches. Runs natively
 //! (`cargo test`, the portable `[u32; 4]` lanes) and in wasm (`wasm-pack test --node`, the
 //! `v128` lanes and the batch's four-at-a-time queue). No proptest: it does not build for wasm32,
 //! so a small seeded generator makes the random inputs.
 
+use md5::Md5;
 use sha2::{Digest, Sha256};
 use tikhash::batch::{hash_batch, hash_batch_hex_into};
-use tikhash::hash::sha256x4::{digest4, padded_blocks, SingleBlockQueue, LANES, MAX_SINGLE_BLOCK};
+use tikhash::hash::lanes::{padded_blocks, SingleBlockQueue, LANES, MAX_SINGLE_BLOCK};
+use tikhash::hash::{md5x4, sha256x4::digest4};
 use tikhash::{hash, Algorithm, Kind, Options, Profile};
 
 #[cfg(target_arch = "wasm32")]
@@ -34,6 +37,10 @@ fn sha2(m: &[u8]) -> [u8; 32] {
     Sha256::digest(m).into()
 }
 
+fn md5(m: &[u8]) -> [u8; 16] {
+    Md5::digest(m).into()
+}
+
 #[test]
 fn every_length_up_to_300_in_every_lane() {
     let mut r = Rng(0x5eed);
@@ -47,9 +54,12 @@ fn every_length_up_to_300_in_every_lane() {
                     r.bytes(n)
                 })
                 .collect();
-            let got = digest4([&msgs[0], &msgs[1], &msgs[2], &msgs[3]]);
+            let four = [&msgs[0][..], &msgs[1], &msgs[2], &msgs[3]];
+            let got = digest4(four);
+            let got_md5 = md5x4::digest4(four);
             for (l, m) in msgs.iter().enumerate() {
-                assert_eq!(got[l], sha2(m), "length {} in lane {l}", m.len());
+                assert_eq!(got[l], sha2(m), "SHA-256, length {} in lane {l}", m.len());
+                assert_eq!(got_md5[l], md5(m), "MD5, length {} in lane {l}", m.len());
             }
         }
     }
@@ -61,6 +71,7 @@ fn block_boundaries() {
     for len in [55, 56, 63, 64, 65, 119, 120, 127, 128] {
         let m = vec![0xa5u8; len];
         assert_eq!(digest4([&m, &m, &m, &m])[2], sha2(&m), "length {len}");
+        assert_eq!(md5x4::digest4([&m, &m, &m, &m])[1], md5(&m), "length {len}");
         assert_eq!(padded_blocks(len), (len + 9).div_ceil(64));
     }
 }
@@ -74,14 +85,24 @@ fn single_block_queue_returns_each_digest_with_its_tag() {
             r.bytes(n)
         })
         .collect();
-    let mut seen = vec![None; msgs.len()];
-    let mut q = SingleBlockQueue::<usize>::default();
-    for (i, m) in msgs.iter().enumerate() {
-        q.push(m, i, |i, d| seen[i] = Some(*d));
-    }
-    q.flush(|i, d| seen[i] = Some(*d));
-    for (i, m) in msgs.iter().enumerate() {
-        assert_eq!(seen[i], Some(sha2(m)), "message {i}");
+    for algorithm in [Algorithm::Sha256, Algorithm::Md5] {
+        let mut seen = vec![None; msgs.len()];
+        let mut q = SingleBlockQueue::<usize>::new(algorithm);
+        for (i, m) in msgs.iter().enumerate() {
+            q.push(m, i, |i, d| seen[i] = Some(d.to_vec()));
+        }
+        q.flush(|i, d| seen[i] = Some(d.to_vec()));
+        for (i, m) in msgs.iter().enumerate() {
+            let want = match algorithm {
+                Algorithm::Sha256 => sha2(m).to_vec(),
+                Algorithm::Md5 => md5(m).to_vec(),
+            };
+            assert_eq!(
+                seen[i].as_deref(),
+                Some(&want[..]),
+                "{algorithm:?} message {i}"
+            );
+        }
     }
 }
 

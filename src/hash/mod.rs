@@ -2,9 +2,13 @@
 //!
 //! Only normalized text reaches the digest functions: [`hash`] normalizes first, and
 //! [`hash_normalized`] takes a [`Normalized`], so raw input cannot be hashed by mistake.
-//! [`sha256x4`] hashes four short messages at once for batches.
+//! [`sha256x4`] and [`md5x4`] hash four messages at once; [`lanes`] feeds them batches of short
+//! messages.
 
+pub mod lanes;
+pub mod md5x4;
 pub mod sha256x4;
+mod vector;
 
 use crate::error::{OptionsError, Reject};
 use crate::normalize::{self, Normalized, Outcome};

@@ -4,14 +4,11 @@
 //! 64-byte block, so hashing one message at a time leaves three quarters of a 128-bit register
 //! idle. Here the eight working variables and the message schedule are `u32x4` vectors and each
 //! lane runs its own message: four compressions for the price of about one and a half.
-//! On wasm32 with the `simd128` target feature the vectors are `v128`; elsewhere they are
-//! `[u32; 4]`, which the compiler vectorizes on its own (and which lets native tests check the
-//! same algorithm against the `sha2` crate).
+//! The vectors are `v128` on wasm32 with `simd128` and plain arrays elsewhere (see
+//! `vector.rs`), so native tests check the same algorithm against the `sha2` crate.
 
-use vector::V;
-
-/// How many messages one call hashes.
-pub const LANES: usize = 4;
+use super::lanes::{padded_block, padded_blocks, LANES};
+use super::vector::V;
 
 /// FIPS 180-4 §4.2.2: the round constants.
 const K: [u32; 64] = [
@@ -26,40 +23,15 @@ const K: [u32; 64] = [
 ];
 
 /// FIPS 180-4 §5.3.3: the initial hash value.
-const H0: [u32; 8] = [
+pub(super) const H0: [u32; 8] = [
     0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
 ];
-
-/// Number of 64-byte blocks of `len` bytes once padded (FIPS 180-4 §5.1.1: `0x80`, zeros,
-/// the 64-bit bit length).
-pub const fn padded_blocks(len: usize) -> usize {
-    (len + 9).div_ceil(64)
-}
-
-/// Block `index` of the padded form of `msg` (FIPS 180-4 §5.1.1).
-fn padded_block(msg: &[u8], index: usize, block: &mut [u8; 64]) {
-    let total = padded_blocks(msg.len());
-    let start = index * 64;
-    block.fill(0);
-    if start < msg.len() {
-        let n = (msg.len() - start).min(64);
-        block[..n].copy_from_slice(&msg[start..start + n]);
-        if n < 64 {
-            block[n] = 0x80;
-        }
-    } else if start == msg.len() {
-        block[0] = 0x80;
-    }
-    if index + 1 == total {
-        block[56..].copy_from_slice(&((msg.len() as u64) * 8).to_be_bytes());
-    }
-}
 
 /// The SHA-256 digests of four messages of any lengths.
 ///
 /// Lanes whose message needs fewer blocks than the longest keep their state while the others
 /// finish, so mixed lengths are correct but waste work: callers after speed group messages
-/// by [`padded_blocks`].
+/// by [`padded_blocks`] (or use [`super::lanes::SingleBlockQueue`]).
 pub fn digest4(msgs: [&[u8]; LANES]) -> [[u8; 32]; LANES] {
     let blocks = msgs.map(|m| padded_blocks(m.len()));
     let most = blocks.iter().copied().max().unwrap_or(1);
@@ -68,7 +40,7 @@ pub fn digest4(msgs: [&[u8]; LANES]) -> [[u8; 32]; LANES] {
     for index in 0..most {
         for (lane, b) in buf.iter_mut().enumerate() {
             if index < blocks[lane] {
-                padded_block(msgs[lane], index, b);
+                padded_block(msgs[lane], index, b, true);
             }
         }
         let active = V::from_lanes(blocks.map(|n| if index < n { u32::MAX } else { 0 }));
@@ -80,58 +52,8 @@ pub fn digest4(msgs: [&[u8]; LANES]) -> [[u8; 32]; LANES] {
     output(&state)
 }
 
-/// The longest message that pads to a single block.
-pub const MAX_SINGLE_BLOCK: usize = 55;
-
-/// Collects messages of at most [`MAX_SINGLE_BLOCK`] bytes and hashes them four at a time:
-/// the batch fast path. Each message carries a tag (say, where its hex goes) that comes back
-/// with its digest.
-#[derive(Debug, Clone)]
-pub struct SingleBlockQueue<T: Copy + Default> {
-    blocks: [[u8; 64]; LANES],
-    tags: [T; LANES],
-    len: usize,
-}
-
-impl<T: Copy + Default> Default for SingleBlockQueue<T> {
-    fn default() -> Self {
-        SingleBlockQueue {
-            blocks: [[0; 64]; LANES],
-            tags: [T::default(); LANES],
-            len: 0,
-        }
-    }
-}
-
-impl<T: Copy + Default> SingleBlockQueue<T> {
-    /// Queues `msg` (at most [`MAX_SINGLE_BLOCK`] bytes, else it panics); when four are
-    /// queued, hashes them and calls `done(tag, digest)` for each, in the order queued.
-    #[inline]
-    pub fn push(&mut self, msg: &[u8], tag: T, done: impl FnMut(T, &[u8; 32])) {
-        padded_block(msg, 0, &mut self.blocks[self.len]);
-        self.tags[self.len] = tag;
-        self.len += 1;
-        if self.len == LANES {
-            self.flush(done);
-        }
-    }
-
-    /// Hashes whatever is queued (the unused lanes hash stale blocks, ignored) and calls
-    /// `done(tag, digest)` for each queued message.
-    pub fn flush(&mut self, mut done: impl FnMut(T, &[u8; 32])) {
-        if self.len == 0 {
-            return;
-        }
-        let digests = output(&compress(H0.map(V::splat), &self.blocks));
-        for (tag, d) in self.tags.iter().zip(&digests).take(self.len) {
-            done(*tag, d);
-        }
-        self.len = 0;
-    }
-}
-
 /// Big-endian words of the four lanes' digests.
-fn output(state: &[V; 8]) -> [[u8; 32]; LANES] {
+pub(super) fn output(state: &[V; 8]) -> [[u8; 32]; LANES] {
     let mut out = [[0u8; 32]; LANES];
     for (i, s) in state.iter().enumerate() {
         for (lane, word) in s.to_lanes().into_iter().enumerate() {
@@ -143,7 +65,7 @@ fn output(state: &[V; 8]) -> [[u8; 32]; LANES] {
 
 /// FIPS 180-4 §6.2.2: one compression of a block per lane, returning the new state.
 #[inline(always)]
-fn compress(state: [V; 8], blocks: &[[u8; 64]; LANES]) -> [V; 8] {
+pub(super) fn compress(state: [V; 8], blocks: &[[u8; 64]; LANES]) -> [V; 8] {
     let mut w = [V::splat(0); 16];
     for (t, wt) in w.iter_mut().enumerate() {
         *wt = V::from_lanes(
@@ -195,122 +117,10 @@ fn compress(state: [V; 8], blocks: &[[u8; 64]; LANES]) -> [V; 8] {
     ]
 }
 
-/// The four-lane `u32` vector on wasm32 with `simd128`: one `v128` register.
-#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-mod vector {
-    use core::arch::wasm32::*;
-
-    #[derive(Clone, Copy)]
-    pub(super) struct V(v128);
-
-    impl V {
-        #[inline(always)]
-        pub(super) fn splat(x: u32) -> V {
-            V(u32x4_splat(x))
-        }
-        #[inline(always)]
-        pub(super) fn from_lanes(l: [u32; 4]) -> V {
-            V(u32x4(l[0], l[1], l[2], l[3]))
-        }
-        #[inline(always)]
-        pub(super) fn to_lanes(self) -> [u32; 4] {
-            [
-                u32x4_extract_lane::<0>(self.0),
-                u32x4_extract_lane::<1>(self.0),
-                u32x4_extract_lane::<2>(self.0),
-                u32x4_extract_lane::<3>(self.0),
-            ]
-        }
-        #[inline(always)]
-        pub(super) fn add(self, o: V) -> V {
-            V(u32x4_add(self.0, o.0))
-        }
-        #[inline(always)]
-        pub(super) fn xor(self, o: V) -> V {
-            V(v128_xor(self.0, o.0))
-        }
-        #[inline(always)]
-        pub(super) fn shr(self, n: u32) -> V {
-            V(u32x4_shr(self.0, n))
-        }
-        /// wasm has no vector rotate: two shifts and an or.
-        #[inline(always)]
-        pub(super) fn rotr(self, n: u32) -> V {
-            V(v128_or(u32x4_shr(self.0, n), u32x4_shl(self.0, 32 - n)))
-        }
-        /// Bits of `a` where `mask` is set, of `b` elsewhere.
-        #[inline(always)]
-        pub(super) fn select(a: V, b: V, mask: V) -> V {
-            V(v128_bitselect(a.0, b.0, mask.0))
-        }
-    }
-}
-
-/// The four-lane `u32` vector elsewhere: a plain array the compiler vectorizes.
-#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
-mod vector {
-    #[derive(Clone, Copy)]
-    pub(super) struct V([u32; 4]);
-
-    impl V {
-        #[inline(always)]
-        pub(super) fn splat(x: u32) -> V {
-            V([x; 4])
-        }
-        #[inline(always)]
-        pub(super) fn from_lanes(l: [u32; 4]) -> V {
-            V(l)
-        }
-        #[inline(always)]
-        pub(super) fn to_lanes(self) -> [u32; 4] {
-            self.0
-        }
-        #[inline(always)]
-        fn zip(self, o: V, f: impl Fn(u32, u32) -> u32) -> V {
-            V([
-                f(self.0[0], o.0[0]),
-                f(self.0[1], o.0[1]),
-                f(self.0[2], o.0[2]),
-                f(self.0[3], o.0[3]),
-            ])
-        }
-        #[inline(always)]
-        pub(super) fn add(self, o: V) -> V {
-            self.zip(o, u32::wrapping_add)
-        }
-        #[inline(always)]
-        pub(super) fn xor(self, o: V) -> V {
-            self.zip(o, |x, y| x ^ y)
-        }
-        #[inline(always)]
-        pub(super) fn shr(self, n: u32) -> V {
-            V(self.0.map(|x| x >> n))
-        }
-        #[inline(always)]
-        pub(super) fn rotr(self, n: u32) -> V {
-            V(self.0.map(|x| x.rotate_right(n)))
-        }
-        /// Bits of `a` where `mask` is set, of `b` elsewhere.
-        #[inline(always)]
-        pub(super) fn select(a: V, b: V, mask: V) -> V {
-            V([0, 1, 2, 3].map(|i| (a.0[i] & mask.0[i]) | (b.0[i] & !mask.0[i])))
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use sha2::{Digest, Sha256};
-
-    #[test]
-    fn padding_block_counts() {
-        assert_eq!(padded_blocks(0), 1);
-        assert_eq!(padded_blocks(55), 1);
-        assert_eq!(padded_blocks(56), 2);
-        assert_eq!(padded_blocks(119), 2);
-        assert_eq!(padded_blocks(120), 3);
-    }
 
     #[test]
     fn matches_sha2_on_mixed_lengths() {
