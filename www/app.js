@@ -22,6 +22,27 @@ export const REASONS = {
   too_long: 'Too long to be this kind of identifier.',
   wrong_hash_type: 'Already hashed, but with a different algorithm than the one being sent.',
   no_identifier: 'No usable identifier in the row, so the row is not sent.',
+  // found while building the requests (the package's payload rules)
+  wrong_type: 'Not text.',
+  missing_event: 'No event name.',
+  invalid_event: 'Not a usable event name.',
+  not_standard_event: 'Offline events must be one of TikTok’s 14 offline standard events (CompletePayment, Contact, …).',
+  missing_event_id: 'No event id (it is how TikTok de-duplicates re-sends).',
+  invalid_event_id: 'Not a usable event id.',
+  duplicate_event_id: 'The same event id appears earlier in the file; it is sent once.',
+  missing_event_time: 'No event time.',
+  invalid_event_time: 'Not a time (use unix seconds, milliseconds, or a date with its time zone).',
+  event_in_future: 'More than an hour in the future.',
+  event_too_old: 'Older than 28 days: TikTok does not take offline events that old.',
+  web_only_field: 'Only Web events carry this field.',
+  invalid_ip: 'Not an IP address (IPv4 like 203.0.113.7, or IPv6).',
+  invalid_properties: 'The event properties are not usable.',
+  unknown_property: 'Not one of TikTok’s event properties.',
+  invalid_currency: 'Not a currency code (ISO 4217, like USD or EUR).',
+  missing_currency: 'A value needs a currency.',
+  invalid_value: 'Not a non-negative number.',
+  invalid_contents: 'The contents are not usable.',
+  invalid_order_id: 'Not a usable order id.',
 };
 const reason = (code) => REASONS[code] ?? `Rejected (${code}).`;
 
@@ -469,15 +490,19 @@ async function readEnvelope(res) {
 }
 
 const io = {
-  async ledgerMembers(adv, aud, type) {
-    const res = await fetchProxy(`/tikhash/ledger/${encodeURIComponent(adv)}/${encodeURIComponent(aud)}/members?id_type=${type}`);
-    if (res.status === 404) return [];
+  /** The acknowledged members of one id type: packed raw digests, sorted (what mirrorDiff takes). */
+  async ledgerMembers(adv, aud, type, width) {
+    const res = await fetchProxy(`/tikhash/ledger/${encodeURIComponent(adv)}/${encodeURIComponent(aud)}/members?id_type=${encodeURIComponent(type)}`);
+    if (res.status === 404) return new Uint8Array(0);
     if (!res.ok) throw explain(res.status, await readEnvelope(res), adv);
     const bytes = new Uint8Array(await res.arrayBuffer());
-    const w = type.endsWith('_MD5') ? 16 : 32; // raw digests, sorted
-    const out = [];
-    for (let i = 0; i + w <= bytes.length; i += w) out.push(toHex(bytes, i, w));
-    return out;
+    if (bytes.length % width !== 0) {
+      throw new SyncError('The proxy’s ledger answered with a list that is not whole digests.', {
+        detail: `${bytes.length} bytes for ${type}, which is not a multiple of ${width}.`,
+        fixes: ['Check that the proxy and this page are the same version, then reload the page.'],
+      });
+    }
+    return bytes;
   },
   async ledgerInfo(adv, aud) {
     const res = await fetchProxy(`/tikhash/ledger/${encodeURIComponent(adv)}/${encodeURIComponent(aud)}`);
@@ -607,12 +632,17 @@ async function onDryRun() {
 const SHOW_BODIES = 20;
 const MAX_BODY_CHARS = 200_000;
 
+// The package's dryRun text lists its rejects by index into one call's input; the page lists
+// them by file row instead (reportSendRejects), so they are left out of the text.
+const packageText = (result, options) => tikhash.dryRun({ ...result, rejected: [] }, options);
+
 function renderDryRun(requests, rejected) {
   const out = $('dry-run-out');
   const h = document.createElement('h3');
   h.textContent = 'Requests that would be sent';
   out.append(h);
-  requests.slice(0, SHOW_BODIES).forEach(({ step, body }, i) => {
+  const shown = requests.slice(0, SHOW_BODIES);
+  shown.forEach(({ step, body, result }, i) => {
     const d = document.createElement('details');
     d.open = i === 0;
     const sum = document.createElement('summary');
@@ -621,9 +651,8 @@ function renderDryRun(requests, rejected) {
     pre.className = 'body';
     let text;
     if (step.multipart) {
-      const { file, ...fields } = body;
-      const lines = new TextDecoder().decode(file.bytes).split('\n');
-      text = `multipart/form-data\n${Object.entries(fields).map(([k, v]) => `${k}=${v}`).join('\n')}\nfile=@${file.name} (${file.bytes.length} bytes):\n${lines.slice(0, 50).join('\n')}${lines.length > 51 ? `\n… ${lines.length - 51} more line(s)` : ''}`;
+      // the form fields, the file's size, lines and MD5, and its first lines, as the package shows them
+      text = packageText(result, { fileLines: 50 });
     } else {
       text = JSON.stringify(body, null, 2);
       if (text.length > MAX_BODY_CHARS) text = `${text.slice(0, MAX_BODY_CHARS)}\n… (${fmtInt(text.length - MAX_BODY_CHARS)} more characters)`;
@@ -637,15 +666,54 @@ function renderDryRun(requests, rejected) {
     p.textContent = `…and ${requests.length - SHOW_BODIES} more request(s) of the same shape.`;
     out.append(p);
   }
+  // The same requests as one plain text (long lists shortened), to copy into a ticket or an email.
+  const results = [...new Set(shown.map((r) => r.result))];
+  if (results.length) renderDryRunText(out, results, requests.length > SHOW_BODIES);
   if (rejected.length) reportSendRejects(rejected, out);
 }
 
+function renderDryRunText(out, results, partial) {
+  const d = document.createElement('details');
+  d.id = 'dry-run-text';
+  const sum = document.createElement('summary');
+  sum.textContent = `As plain text${partial ? ` (the first ${SHOW_BODIES} requests)` : ''}, long lists shortened`;
+  const pre = document.createElement('pre');
+  pre.className = 'text';
+  pre.textContent = results.map((r) => packageText(r, { maxItems: 5, fileLines: 5 })).join('\n\n');
+  d.append(sum, pre);
+  out.append(d);
+}
+
+/** The header of the CSV column a package column name stands for (`ip`, `userAgent`, `email`…). */
+function columnLabel(column) {
+  const role = { userAgent: 'user_agent', externalId: 'external_id' }[column] ?? column;
+  const i = state.roles.indexOf(role);
+  return i >= 0 ? `“${state.header[i]}”` : column;
+}
+
+/** Rows and values the builders left out, by file row, in plain language. */
 function reportSendRejects(rejected, parent) {
+  const box = document.createElement('div');
+  box.className = 'send-rejects';
+  const cells = rejected.filter((r) => r.column).length;
+  const rows = rejected.length - cells;
   const p = document.createElement('p');
   p.className = 'bad';
-  const rows = rejected.slice(0, 20).map((r) => (r.row ? `row ${r.row} (${r.code})` : r.code));
-  p.textContent = `${rejected.length} row(s) will not be sent: ${rows.join(', ')}${rejected.length > 20 ? ', …' : ''}.`;
-  parent.append(p);
+  p.textContent = `${[rows ? `${rows} row(s) will not be sent` : '', cells ? `${cells} value(s) will be left out, and the rest of their row sent` : ''].filter(Boolean).join('; ')}:`;
+  const ul = document.createElement('ul');
+  for (const r of rejected.slice(0, 20)) {
+    const li = document.createElement('li');
+    const where = r.row ? `Row ${r.row}` : 'A value';
+    li.textContent = r.column ? `${where}: ${columnLabel(r.column)} left out: ${reason(r.code)}` : `${where}: not sent: ${reason(r.code)}`;
+    ul.append(li);
+  }
+  if (rejected.length > 20) {
+    const li = document.createElement('li');
+    li.textContent = `…and ${fmtInt(rejected.length - 20)} more.`;
+    ul.append(li);
+  }
+  box.append(p, ul);
+  parent.append(box);
 }
 
 async function onSync() {
@@ -700,11 +768,6 @@ async function onSync() {
 
 // ---------- formatting ----------
 
-function toHex(bytes, at, n) {
-  let s = '';
-  for (let i = at; i < at + n; i++) s += (bytes[i] < 16 ? '0' : '') + bytes[i].toString(16);
-  return s;
-}
 function toSeconds(v) {
   if (v == null || v === '') return null;
   if (typeof v === 'number') return v > 1e12 ? Math.floor(v / 1000) : v;

@@ -6,17 +6,30 @@
 // steps fill in (the audience id a create returns, the file_path an upload returns), so the
 // dry run and the real sync run the very same builder calls: the dry run shows what the sync
 // will send, with placeholders only where TikTok's answer is not known yet.
+//
+// Every body, file and Mirror decision comes from the package (`build*`, `mirrorDiff`,
+// `planCustomerFileMirror`), so the page, the proxy and any other user of tikhash agree:
+// a step's `build(ctx)` returns the package's result, and `bodiesOf` turns it into what is sent.
 import * as tikhash from '/pkg/index.js';
 
 export const PARTNER_BATCH = 10_000;
 export const EVENT_BATCH = 1_000;
 const DAY = 24 * 3600;
 
-export const WORKAROUNDS = [
-  'Use a Partner Audience instead: Mirror there sends add and delete for just the changes, with no daily limit.',
-  'Run this Mirror on a 48-hour schedule, so every REPLACE comes well after the previous one.',
-  'Use Update or Create for now: it only adds members, so it is never throttled (members who left stay until the next REPLACE).',
-];
+/**
+ * The package's three workarounds for TikTok's one-REPLACE-a-day rule (for a refusal that
+ * comes without them): asked of planCustomerFileMirror itself, so the page never words them
+ * differently from the package and the proxy.
+ */
+export function replaceWorkarounds() {
+  try {
+    const now = Math.floor(Date.now() / 1000);
+    const empty = new Uint8Array(0);
+    return need('planCustomerFileMirror')({ previous: empty, current: empty, calculateType: 'EMAIL_SHA256', lastReplaceAt: now, now, strategy: 'replace' }).refusal.workarounds;
+  } catch {
+    return [];
+  }
+}
 
 const PARTNER_ID_TYPE = { email: 'EMAIL_SHA256', phone: 'PHONE_SHA256', idfa: 'IDFA', gaid: 'AAID' };
 const FILE_TYPE = { email: 'EMAIL_SHA256', phone: 'PHONE_SHA256', idfa: 'IDFA', gaid: 'GAID' };
@@ -30,7 +43,7 @@ export function idType(object, kind, algorithm) {
 
 /** An error a person can act on: what happened, and what to do. */
 export class SyncError extends Error {
-  constructor(title, { detail = '', fixes = [], requestId = null, status = null, code = null } = {}) {
+  constructor(title, { detail = '', fixes = [], requestId = null, status = null, code = null, retryAfter = null } = {}) {
     super(title);
     this.title = title;
     this.detail = detail;
@@ -38,11 +51,19 @@ export class SyncError extends Error {
     this.requestId = requestId;
     this.status = status;
     this.code = code;
+    this.retryAfter = retryAfter;
   }
 }
 
-/** Single-request builders answer `{ path, body, warnings }`; the body is what is sent. */
-const bodyOf = (r) => (r && typeof r === 'object' && r.body && typeof r.path === 'string' ? r.body : r);
+/**
+ * The bodies a step's package result stands for: `{ path, body }` (one request), `{ path,
+ * requests }` (batches), or a CustomerFile (one multipart upload: its form fields and bytes).
+ */
+export function bodiesOf(step, result) {
+  if (step.multipart) return [{ ...result.upload.body, file: { name: result.fileName, bytes: result.bytes, lines: result.lines } }];
+  if (Array.isArray(result.requests)) return result.requests;
+  return [result.body];
+}
 
 function need(name) {
   const fn = tikhash[name];
@@ -90,46 +111,54 @@ async function planPartner(s, data, io) {
       label: `Create Partner Audience “${s.audienceName}”`,
       method: 'POST',
       path: 'segment/audience/',
-      build: () => bodyOf(need('buildSegmentAudience')({ advertiserId: s.advertiserId, name: s.audienceName })),
+      build: () => need('buildSegmentAudience')({ advertiserId: s.advertiserId, name: s.audienceName }),
       after: (ctx, env) => {
         ctx.audienceId = String(env.data?.audience_id ?? '');
         ctx.createdAudience = ctx.audienceId;
       },
     });
   }
-  // Current hashes per column, and for Mirror what the ledger says TikTok already holds.
+  // Current hashes per column, and for Mirror what changed against the ledger (what TikTok
+  // acknowledged): the package's mirrorDiff over packed digests, one id type at a time.
   const current = cols.map((c) => data.hashes(c.k));
-  let keep = null; // rows to add (Mirror: only rows with something new)
+  let keep = null; // rows to add (Mirror: only rows with something new), 1 = send
   const removals = {};
   if (s.behaviour === 'mirror' && s.audienceId) {
     keep = new Uint8Array(data.rows);
+    let removes = 0;
     for (let i = 0; i < cols.length; i++) {
+      const width = cols[i].width / 2; // bytes: 32 (SHA-256) or 16 (MD5)
       const type = idType('partner', cols[i].kind, s.algorithm);
-      const ledger = await io.ledgerMembers(s.advertiserId, s.audienceId, type);
-      const now = new Set(current[i].filter(Boolean));
-      removals[cols[i].kind] = ledger.filter((h) => !now.has(h));
-      const known = new Set(ledger);
+      const previous = await io.ledgerMembers(s.advertiserId, s.audienceId, type, width);
+      const present = need('hexToDigests')(current[i].filter(Boolean), width);
+      const diff = need('mirrorDiff')(previous, present, { width });
+      const gone = need('digestsToHex')(diff.remove, width);
+      if (gone.length) removals[cols[i].kind] = gone;
+      removes += gone.length;
+      if (!diff.add.length) continue;
+      // A row is sent (whole, positional) when any of its identifiers is new. With an empty
+      // ledger every identifier is new; otherwise only the added digests are looked up.
+      const added = previous.length ? new Set(need('digestsToHex')(diff.add, width)) : null;
       current[i].forEach((h, r) => {
-        if (h && !known.has(h)) keep[r] = 1;
+        if (h && (!added || added.has(h))) keep[r] = 1;
       });
     }
     const adds = keep.reduce((a, b) => a + b, 0);
-    const removes = Object.values(removals).reduce((a, l) => a + l.length, 0);
     notes.push(`Mirror: the ledger of audience ${s.audienceId} says what TikTok already holds. ${adds} row(s) to add, ${removes} identifier(s) to delete.`);
   } else if (s.behaviour === 'mirror') {
     notes.push('Mirror of a new audience: everything is added; the next Mirror will delete rows that left.');
   }
   const rows = [];
   for (let r = 0; r < data.rows; r++) if (!keep || keep[r]) rows.push(r);
-  for (let from = 0; from < rows.length; from += s.batchSize || PARTNER_BATCH) {
-    const slice = rows.slice(from, from + (s.batchSize || PARTNER_BATCH));
+  for (let from = 0; from < rows.length; from += PARTNER_BATCH) {
+    const slice = rows.slice(from, from + PARTNER_BATCH);
+    if (slice.every((r) => cols.every((_, i) => !current[i][r]))) continue;
     const columns = {};
     cols.forEach((c, i) => {
       columns[c.kind] = slice.map((r) => current[i][r]);
     });
-    if (slice.every((r) => cols.every((_, i) => !current[i][r]))) continue;
     steps.push({
-      label: `Add rows ${from + 1}–${from + slice.length}`,
+      label: keep ? `Add ${slice.length} row(s) with new identifiers` : `Add rows ${from + 1}–${from + slice.length}`,
       method: 'POST',
       path: 'segment/mapping/',
       rows: slice.length,
@@ -153,7 +182,7 @@ async function planPartner(s, data, io) {
 }
 
 function mapping(ctx, s, action, columns, options, rowIndex) {
-  const { requests, rejected } = need('buildSegmentMapping')({
+  const result = need('buildSegmentMapping')({
     advertiserIds: [s.advertiserId],
     audienceIds: [ctx.audienceId],
     action,
@@ -161,8 +190,13 @@ function mapping(ctx, s, action, columns, options, rowIndex) {
     options,
   });
   // 'empty' is a missing identifier in a row that has others: not a problem to report
-  ctx.rejected.push(...rejected.filter((x) => x.code !== 'empty').map((x) => ({ row: rowIndex ? rowIndex[x.row] + 2 : null, code: x.code })));
-  return requests;
+  ctx.rejected.push(...result.rejected.filter((x) => x.code !== 'empty').map((x) => ({ row: rowIndex ? rowIndex[x.row] + 2 : null, column: x.column, code: x.code })));
+  return result;
+}
+
+/** A customer file with `advertiser_id` in its upload fields (the Mirror plan's files lack it). */
+function forAdvertiser(file, advertiserId) {
+  return { ...file, upload: { ...file.upload, body: { advertiser_id: advertiserId, ...file.upload.body } } };
 }
 
 async function planCustomerFile(s, data, io) {
@@ -172,56 +206,48 @@ async function planCustomerFile(s, data, io) {
   const steps = [];
   const options = { profile: 'customer_file', algorithm: s.algorithm };
   const current = data.hashes(col.k).filter(Boolean);
-  const upload = (label, values, key) => ({
+  // An upload step: `file()` gives the package's CustomerFile; its file_path goes in ctx.filePaths[key].
+  const upload = (label, file, key) => ({
     label,
     method: 'POST',
     path: 'dmp/custom_audience/file/upload/',
     multipart: true,
     build: (ctx) => {
-      const f = need('buildCustomerFile')({ kind: col.kind, values, options });
+      const f = file();
       ctx.rejected.push(...f.rejected.filter((x) => x.code !== 'empty').map((x) => ({ row: null, code: x.code })));
       ctx.calculateType = f.calculateType;
-      return {
-        advertiser_id: s.advertiserId,
-        calculate_type: f.calculateType,
-        file_signature: f.fileSignature,
-        file_name: f.fileName,
-        file: { name: f.fileName, bytes: f.bytes, lines: values.length },
-      };
+      return f;
     },
     after: (ctx, env) => {
       ctx.filePaths[key] = env.data?.file_path;
     },
   });
-  const update = (action, key) => ({
-    label: `${action} the file into audience ${s.audienceId}`,
+  const listFile = () => need('buildCustomerFile')({ kind: col.kind, values: current, options, advertiserId: s.advertiserId });
+  const update = (action, keys, names) => ({
+    label: `${action} ${keys.length > 1 ? `${keys.length} files` : 'the file'} into audience ${s.audienceId}`,
     method: 'POST',
     path: 'dmp/custom_audience/update/',
     build: (ctx) =>
-      bodyOf(
-        need('buildCustomAudienceUpdate')({
-          advertiserId: s.advertiserId,
-          customAudienceId: ctx.audienceId,
-          action,
-          filePaths: [ctx.filePaths[key] ?? `<file_path from the ${key} upload>`],
-        }),
-      ),
+      need('buildCustomAudienceUpdate')({
+        advertiserId: s.advertiserId,
+        customAudienceId: ctx.audienceId,
+        action,
+        filePaths: keys.map((k, i) => ctx.filePaths[k] ?? `<file_path from uploading ${names[i]}>`),
+      }),
   });
   if (!s.audienceId) {
-    steps.push(upload(`Upload ${current.length} ${col.kind} hash(es)`, current, 'list'));
+    steps.push(upload(`Upload ${current.length} ${col.kind} hash(es)`, listFile, 'list'));
     steps.push({
       label: `Create Customer File Audience “${s.audienceName}”`,
       method: 'POST',
       path: 'dmp/custom_audience/create/',
       build: (ctx) =>
-        bodyOf(
-          need('buildCustomAudienceCreate')({
-            advertiserId: s.advertiserId,
-            name: s.audienceName,
-            calculateType: ctx.calculateType,
-            filePaths: [ctx.filePaths.list ?? '<file_path from the upload>'],
-          }),
-        ),
+        need('buildCustomAudienceCreate')({
+          advertiserId: s.advertiserId,
+          name: s.audienceName,
+          calculateType: ctx.calculateType,
+          filePaths: [ctx.filePaths.list ?? '<file_path from the upload>'],
+        }),
       after: (ctx, env) => {
         ctx.audienceId = String(env.data?.custom_audience_id ?? env.data?.audience_id ?? '');
         ctx.createdAudience = ctx.audienceId;
@@ -231,56 +257,60 @@ async function planCustomerFile(s, data, io) {
     return { notes, steps };
   }
   if (s.behaviour !== 'mirror') {
-    steps.push(upload(`Upload ${current.length} ${col.kind} hash(es)`, current, 'list'));
-    steps.push(update('APPEND', 'list'));
+    steps.push(upload(`Upload ${current.length} ${col.kind} hash(es)`, listFile, 'list'));
+    steps.push(update('APPEND', ['list'], ['the list']));
     return { notes, steps };
   }
-  // Mirror an existing audience: the ledger says what TikTok holds and when it last replaced.
-  const type = idType('customer_file', col.kind, s.algorithm);
-  const info = await io.ledgerInfo(s.advertiserId, s.audienceId);
-  const plan = mirrorPlan({ lastReplaceAt: info.lastReplaceAt, now: Date.now() / 1000, strategy: s.mirrorStrategy });
-  if (plan.refused) {
-    throw new SyncError('TikTok allows one REPLACE per audience per 24 hours, so this Mirror was not sent.', {
-      detail: `The last REPLACE of audience ${s.audienceId} was at ${new Date(info.lastReplaceAt * 1000).toLocaleString()}; the next one is allowed after ${new Date((info.lastReplaceAt + DAY) * 1000).toLocaleString()}. TikTok itself would answer: “This replace operation is rejected as there is an existing unfinished replace operation for this audience.”`,
-      fixes: [...WORKAROUNDS, 'Or choose “REPLACE when allowed, else APPEND + REMOVE” above.'],
-      code: 'replace_within_24h',
-    });
-  }
-  if (plan.action === 'REPLACE') {
-    notes.push(`Mirror uses REPLACE: ${plan.why}`);
-    steps.push(upload(`Upload the whole list (${current.length} hashes)`, current, 'list'));
-    steps.push(update('REPLACE', 'list'));
+  // Mirror an existing audience: the package plans it from what the ledger says TikTok holds,
+  // the current list and the time of the last REPLACE (TikTok allows one a day).
+  const calculateType = idType('customer_file', col.kind, s.algorithm);
+  const width = col.width / 2;
+  const [info, previous] = await Promise.all([
+    io.ledgerInfo(s.advertiserId, s.audienceId),
+    io.ledgerMembers(s.advertiserId, s.audienceId, calculateType, width),
+  ]);
+  const plan = need('planCustomerFileMirror')({
+    previous,
+    current: need('hexToDigests')(current, width),
+    calculateType,
+    lastReplaceAt: info.lastReplaceAt,
+    now: Math.floor(Date.now() / 1000),
+    strategy: s.mirrorStrategy,
+  });
+  if (plan.refusal) throw replaceRefused(plan.refusal, s.audienceId, info.lastReplaceAt);
+  const counts = `${plan.add} to add, ${plan.remove} to remove, ${plan.resultingSize} member(s) after`;
+  if (plan.strategy === 'replace') {
+    const why = s.mirrorStrategy === 'replace' ? 'you chose REPLACE only.' : 'one file of the whole list is smaller than the changes.';
+    notes.push(`Mirror uses REPLACE: ${why} ${counts}.`);
+  } else if (plan.strategy === 'append_remove') {
+    const recent = info.lastReplaceAt != null && Date.now() / 1000 - info.lastReplaceAt < DAY;
+    const why = s.mirrorStrategy === 'append_remove' ? 'you chose APPEND + REMOVE only.' : recent ? 'a REPLACE ran less than 24 hours ago, and TikTok allows one a day.' : 'only the changes are uploaded.';
+    notes.push(`Mirror uses APPEND + REMOVE: ${why} ${counts}.`);
   } else {
-    const ledger = await io.ledgerMembers(s.advertiserId, s.audienceId, type);
-    const now = new Set(current);
-    const known = new Set(ledger);
-    const add = current.filter((h) => !known.has(h));
-    const remove = ledger.filter((h) => !now.has(h));
-    notes.push(`Mirror uses APPEND + REMOVE: ${plan.why} ${add.length} to append, ${remove.length} to remove.`);
-    if (add.length) {
-      steps.push(upload(`Upload ${add.length} new hash(es)`, add, 'append'));
-      steps.push(update('APPEND', 'append'));
-    }
-    if (remove.length) {
-      steps.push(upload(`Upload ${remove.length} hash(es) that left`, remove, 'remove'));
-      steps.push(update('REMOVE', 'remove'));
-    }
-    if (!add.length && !remove.length) notes.push('Nothing to send: the audience already holds exactly this list.');
+    notes.push('Nothing to send: the audience already holds exactly this list.');
   }
-  if (current.length < 1000) notes.push(`Warning: the audience would hold ${current.length} members; TikTok refuses customer-file updates that leave fewer than 1,000.`);
+  for (const w of plan.warnings) notes.push(`Note: ${w.message}.`);
+  for (const step of plan.steps) {
+    const keys = step.files.map((_, i) => `${step.action}-${i}`);
+    const what = { REPLACE: 'the whole list', APPEND: 'new hash(es)', REMOVE: 'hash(es) that left' }[step.action];
+    step.files.forEach((f, i) => {
+      const part = step.files.length > 1 ? ` (file ${i + 1} of ${step.files.length})` : '';
+      steps.push(upload(`Upload ${f.lines} ${what}${part}`, () => forAdvertiser(f, s.advertiserId), keys[i]));
+    });
+    steps.push(update(step.action, keys, step.files.map((f) => f.fileName)));
+  }
   return { notes, steps };
 }
 
-/**
- * The customer-file Mirror choice: REPLACE unless one happened in the last 24 h, in which
- * case APPEND + REMOVE from the ledger (strategy "auto") or a refusal (strategy "replace").
- * Uses the package's own plan function when it provides one.
- */
-export function mirrorPlan({ lastReplaceAt, now, strategy }) {
-  const recent = lastReplaceAt != null && now - lastReplaceAt < DAY;
-  if (!recent) return { action: 'REPLACE', why: lastReplaceAt == null ? 'no REPLACE on record for this audience.' : 'the last REPLACE was more than 24 hours ago.' };
-  if (strategy === 'replace') return { refused: true };
-  return { action: 'APPEND_REMOVE', why: 'a REPLACE ran less than 24 hours ago, and TikTok allows one a day.' };
+/** The package's refusal of a REPLACE within 24 h, as an error a person can act on. */
+function replaceRefused(refusal, audienceId, lastReplaceAt) {
+  const last = lastReplaceAt != null ? `The last REPLACE of audience ${audienceId} was at ${new Date(lastReplaceAt * 1000).toLocaleString()}; ` : '';
+  return new SyncError('TikTok allows one REPLACE per audience per 24 hours, so this Mirror was not sent.', {
+    detail: `${last}the next one is allowed from ${new Date(refusal.retryAfter * 1000).toLocaleString()}. TikTok itself would answer: “${refusal.message}”`,
+    fixes: [...refusal.workarounds, 'Or set “Mirror with” above to the smallest upload, which uses APPEND + REMOVE until a REPLACE is allowed again.'],
+    code: refusal.code,
+    retryAfter: refusal.retryAfter,
+  });
 }
 
 function planEvents(s, data) {
@@ -336,7 +366,7 @@ function planEvents(s, data) {
           events.push(e);
           rowOf.push(from + i + 2);
         }
-        const { requests, rejected } = need('buildEventBatches')({
+        const result = need('buildEventBatches')({
           eventSource: s.object,
           eventSourceId: s.eventSourceId,
           testEventCode: s.testEventCode || undefined,
@@ -345,8 +375,8 @@ function planEvents(s, data) {
           events,
           options: { profile: 'events' },
         });
-        ctx.rejected.push(...rejected.map((x) => ({ row: rowOf[x.row] ?? null, code: x.code })));
-        return requests;
+        ctx.rejected.push(...result.rejected.map((x) => ({ row: rowOf[x.row] ?? null, column: x.column, code: x.code })));
+        return result;
       },
     });
   }
@@ -362,16 +392,19 @@ export function toUnixSeconds(v) {
   return Number.isNaN(ms) ? NaN : Math.floor(ms / 1000);
 }
 
-/** Builds every request body of a plan without sending (placeholders for TikTok's answers). */
+/**
+ * Builds every request of a plan without sending (placeholders for TikTok's answers).
+ * `requests` are `{ step, body, result }`: `result` is the package's builder output, for its
+ * `dryRun` text.
+ */
 export function dryRun(plan, s) {
   const ctx = newContext(s);
   // The builders accept ids only, so a new audience's id is shown as PLACEHOLDER_ID.
   ctx.audienceId = s.audienceId || PLACEHOLDER_ID;
   const out = [];
   for (const step of plan.steps) {
-    const built = step.build(ctx);
-    for (const body of [].concat(built)) out.push({ step, body });
-    if (step.path === 'dmp/custom_audience/file/upload/') ctx.filePaths[step.label] ??= null;
+    const result = step.build(ctx);
+    for (const body of bodiesOf(step, result)) out.push({ step, body, result });
   }
   return { requests: out, rejected: ctx.rejected, placeholder: !s.audienceId && plan.steps.some((x) => x.path === 'segment/audience/' || x.path.endsWith('create/')) };
 }
@@ -393,7 +426,7 @@ export async function runSync(plan, s, send, onStep, signal) {
   const total = plan.steps.length;
   for (const step of plan.steps) {
     if (signal?.aborted) throw new SyncError('Sync stopped.', { fixes: ['Press Sync to resume; acknowledged batches are safe to send again.'] });
-    const bodies = [].concat(step.build(ctx));
+    const bodies = bodiesOf(step, step.build(ctx));
     for (const body of bodies) {
       const envelope = await send(step, body);
       step.after?.(ctx, envelope);
@@ -411,12 +444,17 @@ export function explain(status, env, advertiserId) {
   const rid = env?.request_id || null;
   const base = { requestId: rid, status, code, detail: msg ? `TikTok/proxy said: “${msg}”` : '' };
   if (status === 409 || /unfinished replace/i.test(msg)) {
-    const fixes = Array.isArray(env?.data?.workarounds) && env.data.workarounds.length ? env.data.workarounds.map(String) : WORKAROUNDS;
+    const fixes = Array.isArray(env?.data?.workarounds) && env.data.workarounds.length ? env.data.workarounds.map(String) : replaceWorkarounds();
     const retry = env?.data?.retry_after;
+    // Proxy codes start with 9 (9SSSN); TikTok's never do.
+    const who = String(code ?? '').startsWith('9')
+      ? `The proxy stopped this REPLACE before it reached TikTok (code ${code}): its ledger shows a REPLACE of this audience in the last 24 hours, for example by another sync that ran after this one was planned. The files uploaded so far were not applied. `
+      : 'TikTok refused this REPLACE. ';
     return new SyncError('TikTok allows one REPLACE per audience per 24 hours, and this audience had one recently.', {
       ...base,
-      detail: `${base.detail}${retry ? ` You can REPLACE again after ${fmtRetry(retry)}.` : ''}`,
+      detail: `${who}${base.detail}${retry ? ` You can REPLACE again after ${fmtRetry(retry)}.` : ''}`,
       fixes,
+      retryAfter: typeof retry === 'number' ? retry : null,
     });
   }
   if (code === 40100 || status === 429) {
