@@ -242,6 +242,11 @@ test('a dry run shows the exact request bodies and sends nothing', async () => {
   const email = mapping.id_schema.indexOf('EMAIL_SHA256');
   assert.equal(mapping.batch_data[0][email].id, sha256('alice.smith@example.com'));
   assert.ok(mapping.batch_data.every((row) => row.length === mapping.id_schema.length));
+  // the same requests as plain text, in the package's dryRun wording
+  const text = await page.textContent('#dry-run-text pre');
+  assert.match(text, /^POST \/open_api\/v1\.3\/segment\/audience\/\n\{/);
+  assert.match(text, /\nPOST \/open_api\/v1\.3\/segment\/mapping\/ \(request 1 of 1\)\n/);
+  assert.ok(text.includes(sha256('alice.smith@example.com')));
   await settle();
   assert.equal(captured.slice(before).filter((r) => r.url.includes('/open_api/')).length, 0, 'a dry run must not call TikTok routes');
   await page.context().close();
@@ -331,16 +336,114 @@ test('Customer File Audience: upload + create, Mirror by REPLACE, then the 24 h 
   await page.waitForSelector('#sync-error:not([hidden])');
   const err = await page.textContent('#sync-error');
   assert.match(err, /one REPLACE per audience per 24 hours/);
+  assert.match(err, /existing unfinished replace operation for this audience/, 'TikTok’s own words');
+  assert.match(err, /the next one is allowed from /);
   assert.match(err, /Partner Audience/);
-  assert.match(err, /48-hour schedule/);
+  assert.match(err, /every 48 hours/);
   assert.match(err, /Update or Create/);
   await settle();
   assert.equal(posts('dmp/custom_audience/update/').length, n, 'nothing was sent');
-  // the automatic strategy switches to APPEND + REMOVE and says so
+  // the automatic strategy: the same list again has nothing to send…
   await page.selectOption('#mirror-strategy', 'auto');
   await page.click('#dry-run');
   await page.waitForSelector('#dry-run-out h3');
-  assert.match(await page.textContent('#plan-note'), /Mirror uses APPEND \+ REMOVE/);
+  assert.match(await page.textContent('#plan-note'), /Nothing to send/);
+  // …and a list that changed so much that one REPLACE file would be smaller still goes as
+  // APPEND + REMOVE, since a REPLACE ran less than 24 hours ago, and says so
+  await upload(page, writeTmp('customers-new.csv', 'email\nnina@example.com\noscar@example.com\npeggy@example.com\n'));
+  await choose(page, 'customer_file', 'mirror');
+  await page.click('#dry-run');
+  await page.waitForSelector('#dry-run-out h3');
+  const note = await page.textContent('#plan-note');
+  assert.match(note, /Mirror uses APPEND \+ REMOVE: a REPLACE ran less than 24 hours ago/);
+  assert.match(note, /3 to add, 7 to remove, 3 member\(s\) after/);
+  const bodies = await page.locator('#dry-run-out pre.body').allTextContents();
+  const updates = bodies.filter((b) => b.startsWith('{')).map((b) => JSON.parse(b));
+  assert.deepEqual(updates.map((u) => u.action), ['APPEND', 'REMOVE']);
+  assert.ok(bodies.some((b) => b.includes(sha256('nina@example.com'))), 'the APPEND file holds the new member');
+  assert.ok(bodies.some((b) => b.includes(sha256('bob@example.org'))), 'the REMOVE file holds a member who left');
+  await page.context().close();
+});
+
+/** Another sync's REPLACE, straight through the proxy's API (not from the page). */
+async function replaceThroughApi(advertiserId, audienceId, emails) {
+  const bytes = Buffer.from(emails.map((e) => `${sha256(e)}\n`).join(''));
+  const form = new FormData();
+  form.set('advertiser_id', advertiserId);
+  form.set('calculate_type', 'EMAIL_SHA256');
+  form.set('file_signature', createHash('md5').update(bytes).digest('hex'));
+  form.set('file_name', 'other-sync.txt');
+  form.set('file', new Blob([bytes], { type: 'text/plain' }), 'other-sync.txt');
+  const up = await (await fetch(`${BASE}/open_api/v1.3/dmp/custom_audience/file/upload/`, { method: 'POST', body: form })).json();
+  assert.equal(up.code, 0, `upload: ${JSON.stringify(up)}`);
+  const res = await fetch(`${BASE}/open_api/v1.3/dmp/custom_audience/update/`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ advertiser_id: advertiserId, custom_audience_id: audienceId, action: 'REPLACE', file_paths: [up.data.file_path] }),
+  });
+  const env = await res.json();
+  assert.equal(env.code, 0, `REPLACE: ${JSON.stringify(env)}`);
+}
+
+test('Customer File Audience, Mirror: a REPLACE the proxy itself refuses (409) is explained with the three workarounds', async () => {
+  const page = await openPage();
+  await upload(page, join(FIX, 'customers.csv'));
+  await choose(page, 'customer_file', 'upsert');
+  await page.fill('#audience-name', 'replace race test');
+  assert.match(await sync(page), /Sync finished: 2 request\(s\)/);
+  const advertiserId = await page.inputValue('#advertiser-id');
+  const audienceId = await page.inputValue('#audience-id');
+  assert.ok(audienceId);
+  const ledger = async () => (await (await fetch(`${BASE}/tikhash/ledger/${advertiserId}/${audienceId}`)).json()).data;
+  assert.equal((await ledger()).last_replace_at, null, 'no REPLACE yet, so the page plans one');
+  await choose(page, 'customer_file', 'mirror');
+  await page.selectOption('#mirror-strategy', 'replace');
+  // While the page uploads its REPLACE file, another sync REPLACEs the same audience through
+  // the proxy's API: the page planned with a ledger that is now out of date, its update goes
+  // out, and the proxy refuses it.
+  let raced = false;
+  let replacedAt = null;
+  await page.route('**/open_api/v1.3/dmp/custom_audience/file/upload/', async (route) => {
+    if (!raced) {
+      raced = true;
+      await replaceThroughApi(advertiserId, audienceId, ['alice.smith@example.com', 'bob@example.org']);
+      replacedAt = (await ledger()).last_replace_at;
+    }
+    await route.continue();
+  });
+  const n = posts('dmp/custom_audience/update/').length;
+  const answers = [];
+  page.on('response', (r) => {
+    if (r.url().includes('/dmp/custom_audience/update/')) answers.push(r.json().then((env) => ({ status: r.status(), env })));
+  });
+  await page.click('#sync');
+  await page.waitForSelector('#sync-error:not([hidden])', { timeout: 30_000 });
+  assert.ok(raced, 'the other REPLACE ran during the page’s sync');
+  assert.match(await page.textContent('#plan-note'), /Mirror uses REPLACE/);
+  // the page's REPLACE did go out, and the proxy answered 409 / 94091 with its workarounds
+  await settle();
+  const sent = posts('dmp/custom_audience/update/').slice(n);
+  assert.equal(sent.length, 1);
+  assert.equal(JSON.parse(sent[0].body).action, 'REPLACE');
+  const [answer] = await Promise.all(answers);
+  assert.equal(answer.status, 409);
+  assert.equal(answer.env.code, 94091);
+  assert.equal(answer.env.data.workarounds.length, 3);
+  assert.equal(typeof answer.env.data.retry_after, 'number');
+  // the plain-language explanation, with the proxy's three workarounds as the things to do
+  const err = await page.textContent('#sync-error');
+  assert.match(err, /one REPLACE per audience per 24 hours/);
+  assert.match(err, /proxy stopped this REPLACE before it reached TikTok \(code 94091\)/);
+  assert.match(err, /existing unfinished replace operation for this audience/);
+  assert.match(err, /You can REPLACE again after /);
+  const fixes = await page.locator('#sync-error li').allTextContents();
+  assert.deepEqual(fixes, answer.env.data.workarounds);
+  assert.match(fixes.join('\n'), /Partner Audience[\s\S]*every 48 hours[\s\S]*Update or Create/);
+  assert.match(await page.textContent('#sync-status'), /Sync stopped/);
+  assert.equal(typeof replacedAt, 'number');
+  assert.equal((await ledger()).last_replace_at, replacedAt, 'the refused REPLACE changed nothing');
+  assert.equal((await ledger()).members.EMAIL_SHA256, 2, 'the ledger holds the other sync’s list');
+  await page.screenshot({ path: join(ARTIFACTS, 'replace-refused.png'), fullPage: true });
   await page.context().close();
 });
 
@@ -371,6 +474,33 @@ for (const object of ['offline', 'web']) {
     await page.context().close();
   });
 }
+
+test('Web Event Conversions: an invalid IP address is left out and reported with its row number', async () => {
+  const page = await openPage();
+  // row 4 of the file (ord-1003) carries an address that is not one
+  const path = recentEvents();
+  writeFileSync(path, readFileSync(path, 'utf8').replace('203.0.113.9', '203.0.113.999'));
+  await upload(page, path);
+  await choose(page, 'web', 'append');
+  await page.fill('#event-source-id', 'CPIXEL123');
+  await page.click('#dry-run');
+  await page.waitForSelector('#dry-run-out .send-rejects');
+  const report = await page.textContent('#dry-run-out .send-rejects');
+  assert.match(report, /1 value\(s\) will be left out, and the rest of their row sent/);
+  assert.match(report, /Row 4: “ip” left out: Not an IP address/);
+  const n = posts('event/track/').length;
+  assert.match(await sync(page), /Sync finished: 1 request\(s\)/);
+  assert.match(await page.textContent('#dry-run-out'), /Row 4: “ip” left out/, 'reported after the sync too');
+  await settle();
+  const body = JSON.parse(posts('event/track/').slice(n)[0].body);
+  assert.equal(body.data.length, 4, 'the event itself is still sent');
+  const bad = body.data.find((e) => e.event_id === 'ord-1003');
+  assert.equal(bad.user.ip, undefined);
+  assert.equal(bad.user.user_agent, 'Mozilla/5.0 (iPhone)');
+  assert.equal(body.data.find((e) => e.event_id === 'ord-1002').user.ip, '203.0.113.8');
+  assert.ok(!posts('event/track/').slice(n)[0].body.includes('203.0.113.999'));
+  await page.context().close();
+});
 
 test('keyboard only: paste rows, choose Partner Audience, sync', async () => {
   const page = await openPage();
