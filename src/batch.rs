@@ -127,30 +127,38 @@ fn normalize_row(
 /// reject with the right reason.
 fn plain_maid_into(value: &str, out: &mut String) -> bool {
     let trimmed = trim_identifier(value);
-    let b = trimmed.as_bytes();
-    if b.len() != 36 {
+    let Ok(b) = <&[u8; 36]>::try_from(trimmed.as_bytes()) else {
         return false;
-    }
-    let mut nonzero = false;
-    for (i, &c) in b.iter().enumerate() {
-        let ok = if matches!(i, 8 | 13 | 18 | 23) {
-            c == b'-'
+    };
+    // Branch-free over a fixed-size array: no bounds checks, no early exits to mispredict.
+    let mut ok = true;
+    let mut digits_or = 0u8;
+    for (&c, &hyphen) in b.iter().zip(&UUID_HYPHENS) {
+        if hyphen {
+            ok &= c == b'-';
         } else {
-            nonzero |= c != b'0';
-            c.is_ascii_hexdigit()
-        };
-        if !ok {
-            return false;
+            ok &= c.is_ascii_hexdigit();
+            digits_or |= c ^ b'0';
         }
     }
-    if !nonzero {
-        return false; // the all-zero id: `maid_zero`
+    if !ok || digits_or == 0 {
+        return false; // not a UUID, or the all-zero id (`maid_zero`)
     }
     out.clear();
     out.push_str(trimmed);
     out.make_ascii_lowercase();
     true
 }
+
+/// Where a UUID has its hyphens: `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`.
+const UUID_HYPHENS: [bool; 36] = {
+    let mut t = [false; 36];
+    t[8] = true;
+    t[13] = true;
+    t[18] = true;
+    t[23] = true;
+    t
+};
 
 /// Options under which [`plain_email_into`] gives exactly what `email::write_normalized` gives:
 /// no `+tag` removal (customer-file profile) and no dot stripping.
