@@ -111,8 +111,16 @@ function writeRows(values) {
   }
 }
 
-/** The hex bytes as a string (ASCII, so any decoder's fast path applies). */
+// Node's Buffer copies Latin-1 (hex is ASCII) into a string about 1.5× as fast as TextDecoder
+// decodes UTF-8; browsers (and bundlers' Buffer polyfills, written in JS) use TextDecoder.
+const NodeBuffer =
+  globalThis.process?.versions?.node && typeof globalThis.Buffer?.prototype?.latin1Slice === 'function'
+    ? globalThis.Buffer
+    : null;
+
+/** The hex bytes as a string. */
 function decodeAscii(bytes) {
+  if (NodeBuffer) return NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.length).latin1Slice(0, bytes.length);
   return decoder.decode(bytes);
 }
 
