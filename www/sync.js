@@ -136,12 +136,9 @@ async function planPartner(s, data, io) {
       if (gone.length) removals[cols[i].kind] = gone;
       removes += gone.length;
       if (!diff.add.length) continue;
-      // A row is sent (whole, positional) when any of its identifiers is new. With an empty
-      // ledger every identifier is new; otherwise only the added digests are looked up.
-      const added = previous.length ? new Set(need('digestsToHex')(diff.add, width)) : null;
-      current[i].forEach((h, r) => {
-        if (h && (!added || added.has(h))) keep[r] = 1;
-      });
+      // A row is sent (whole, positional) when any of its identifiers is new.
+      if (previous.length) markAdded(keep, current[i], present, diff.add, width);
+      else current[i].forEach((h, r) => h && (keep[r] = 1)); // an empty ledger: all is new
     }
     const adds = keep.reduce((a, b) => a + b, 0);
     notes.push(`Mirror: the ledger of audience ${s.audienceId} says what TikTok already holds. ${adds} row(s) to add, ${removes} identifier(s) to delete.`);
@@ -179,6 +176,34 @@ async function planPartner(s, data, io) {
   }
   if (!steps.some((x) => x.path === 'segment/mapping/')) notes.push('Nothing to send: the audience already holds exactly this list.');
   return { notes, steps };
+}
+
+/**
+ * Sets keep[r] for the rows whose digest is in `add`. `present` holds the packed digests of the
+ * non-empty cells of `hashes`, in row order; `add` is packed and sorted (mirrorDiff's output).
+ * Looks digests up by their first 4 bytes (uniform, since they are hashes) in a Map of
+ * integers, so 10 million rows cost no string hashing and no second list of hex strings.
+ */
+export function markAdded(keep, hashes, present, add, width) {
+  if (!add.length) return;
+  const av = new DataView(add.buffer, add.byteOffset, add.byteLength);
+  const pv = new DataView(present.buffer, present.byteOffset, present.byteLength);
+  const first = new Map(); // 4-byte prefix → offset of the first digest in `add` with it
+  for (let a = add.length - width; a >= 0; a -= width) first.set(av.getUint32(a), a);
+  for (let r = 0, at = 0; r < hashes.length; r++) {
+    if (!hashes[r]) continue;
+    const prefix = pv.getUint32(at);
+    // sorted: the digests that share a prefix sit together from `first`
+    for (let a = first.get(prefix) ?? add.length; a < add.length && av.getUint32(a) === prefix; a += width) {
+      let same = true;
+      for (let b = 4; b < width && same; b++) same = add[a + b] === present[at + b];
+      if (same) {
+        keep[r] = 1;
+        break;
+      }
+    }
+    at += width;
+  }
 }
 
 function mapping(ctx, s, action, columns, options, rowIndex) {

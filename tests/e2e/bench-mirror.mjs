@@ -1,0 +1,66 @@
+// Speed of planning a Mirror in headless Chromium with the page's own sync.js and the package:
+// N current members against a ledger of N where 1% left and 1% are new. Times planSync (ledger
+// digests in, mirrorDiff / planCustomerFileMirror, the steps out) for a Partner Audience and a
+// Customer File audience; the ledger read and the file's hashing are not included.
+// Usage: node bench-mirror.mjs [members] [runs].
+import { join } from 'node:path';
+import { cpus } from 'node:os';
+import { launch } from './lib.mjs';
+import { serveStatic } from './static-server.mjs';
+
+const n = Number(process.argv[2] || 1_000_000);
+const runs = Number(process.argv[3] || 3);
+const root = new URL('../../', import.meta.url).pathname;
+const server = await serveStatic({ '/': join(root, 'www'), '/pkg/': join(root, 'pkg') });
+const browser = await launch();
+try {
+  const page = await browser.newPage();
+  page.on('pageerror', (e) => console.error('pageerror', e.message));
+  await page.goto(`${server.url}/index.html`);
+  await page.waitForFunction(() => window.tikhashApp);
+  for (let r = 0; r < runs; r++) {
+    const t = await page.evaluate(async (n) => {
+      const tikhash = await import('/pkg/index.js');
+      await tikhash.init();
+      const { planSync, dryRun } = await import('/sync.js');
+      // n random digests; the ledger drops the last 1% and holds 1% the list no longer has
+      const fresh = (k) => {
+        const b = new Uint8Array(k * 32);
+        for (let i = 0; i < b.length; i += 65536) crypto.getRandomValues(b.subarray(i, i + 65536));
+        return b;
+      };
+      const cur = fresh(n);
+      const gone = fresh(Math.floor(n / 100));
+      const kept = cur.subarray(0, (n - Math.floor(n / 100)) * 32);
+      const previous = new Uint8Array(kept.length + gone.length);
+      previous.set(kept);
+      previous.set(gone, kept.length);
+      // hex per row as the page's Dataset holds them: slices of one hex string per chunk
+      const hex = [];
+      for (let at = 0; at < n; at += 65536) {
+        const chunk = tikhash.digestsToHex(cur.subarray(at * 32, Math.min(n, at + 65536) * 32)).join('');
+        for (let i = 0; i < chunk.length; i += 64) hex.push(chunk.slice(i, i + 64));
+      }
+      const data = { rows: n, ids: [{ kind: 'email', width: 64 }], hashes: () => hex };
+      const io = { ledgerMembers: async () => previous, ledgerInfo: async () => ({ lastReplaceAt: null }) };
+      const base = { advertiserId: '7012345678901234567', audienceId: '7100000000000000001', audienceName: 'bench', behaviour: 'mirror', algorithm: 'sha256', fileKind: 'email', mirrorStrategy: 'auto' };
+      const out = {};
+      for (const object of ['partner', 'customer_file']) {
+        const s = { ...base, object };
+        const t0 = performance.now();
+        const plan = await planSync(s, data, io);
+        const t1 = performance.now();
+        const { requests } = dryRun(plan, s);
+        out[object] = { planMs: t1 - t0, buildMs: performance.now() - t1, steps: plan.steps.length, requests: requests.length, note: plan.notes[0] };
+      }
+      return out;
+    }, n);
+    for (const [object, x] of Object.entries(t)) {
+      console.log(`run ${r + 1} ${object}: plan ${x.planMs.toFixed(0)} ms, build all ${x.requests} bodies ${x.buildMs.toFixed(0)} ms — ${x.note}`);
+    }
+  }
+  console.log(`(${n.toLocaleString('en-US')} members, ${cpus().length}× ${cpus()[0].model.trim()})`);
+} finally {
+  await browser.close();
+  await server.close();
+}
