@@ -189,8 +189,10 @@ function shorten(value, maxItems) {
 
 function renderFile(f, fileLines) {
   const text = new TextDecoder().decode(f.bytes.subarray(0, Math.min(f.bytes.length, 200 * (fileLines + 1))));
-  const lines = text.split('\n').slice(0, fileLines);
-  const more = f.lines + (f.calculateType === 'MULTIPLE_TYPES' ? 1 : 0) - lines.length;
+  const total = f.lines + (f.calculateType === 'MULTIPLE_TYPES' ? 1 : 0); // with the header row
+  // Every line ends in `\n`, the last too: the split's final empty piece is not a line.
+  const lines = text.split('\n').slice(0, Math.min(fileLines, total));
+  const more = total - lines.length;
   const fields = Object.entries(f.upload.body).map(([k, v]) => `  ${k}=${v}`);
   return [
     `POST ${API_BASE_PATH}${f.upload.path} (multipart/form-data)`,

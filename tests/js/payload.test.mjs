@@ -186,6 +186,9 @@ test('dryRun shows the exact bodies', () => {
   assert.match(ft, /calculate_type=EMAIL_SHA256/);
   assert.match(ft, new RegExp(sha256('a@b.co')));
   assert.match(ft, /rejected row 1 \(not sent\): invalid_email/);
+  // The one-line file is shown as exactly one line: no empty line from its final `\n`.
+  const fileLines = ft.split('\n').filter((l) => l.startsWith('    '));
+  assert.deepStrictEqual(fileLines, [`    ${sha256('a@b.co')}`]);
   const m = t.buildSegmentMapping({ advertiserIds: ['1'], audienceIds: ['2'], columns: { email: ['a@b.co', 'c@d.co', 'e@f.co'] } });
   assert.match(t.dryRun(m, { maxItems: 1 }), /… 2 more/);
   assert.throws(() => t.dryRun({}), TypeError);
