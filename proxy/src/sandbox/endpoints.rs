@@ -7,33 +7,8 @@ use crate::guard::{self, FileAction, MappingAction, UploadForm};
 use crate::upstream::Outbound;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeSet;
+use tikhash::payload::events::OFFLINE_STANDARD_EVENTS;
 use tikhash::Algorithm;
-
-/// Offline events take standard events only (tiktok-api.md §2.3).
-const STANDARD_EVENTS: [&str; 22] = [
-    "AddPaymentInfo",
-    "AddToCart",
-    "AddToWishlist",
-    "ClickButton",
-    "CompletePayment",
-    "CompleteRegistration",
-    "Contact",
-    "Download",
-    "InitiateCheckout",
-    "PlaceAnOrder",
-    "Search",
-    "SubmitForm",
-    "Subscribe",
-    "ViewContent",
-    "Purchase",
-    "Lead",
-    "CustomizeProduct",
-    "FindLocation",
-    "Schedule",
-    "ApplicationApproval",
-    "SubmitApplication",
-    "StartTrial",
-];
 
 /// The guard's findings in TikTok's words (the sandbox allows every advertiser).
 fn from_guard(e: AppError) -> Refusal {
@@ -336,7 +311,8 @@ fn track(w: &mut World, o: &Map<String, Value>) -> Result<Value, Refusal> {
             .ok_or_else(|| {
                 param_error(format!("data.{i}.event: Missing data for required field."))
             })?;
-        if source == "offline" && !STANDARD_EVENTS.contains(&name) {
+        // The same list the payload builder holds offline events to, so the two never disagree.
+        if source == "offline" && !OFFLINE_STANDARD_EVENTS.contains(&name) {
             return Err(param_error(format!(
                 "data.{i}.event: offline events must be standard events."
             )));
