@@ -20,7 +20,7 @@
 //! `/create/` refuses names over 128 characters; `/update/` always carries an explicit `action`,
 //! because TikTok treats a missing one as REPLACE (§2.2).
 
-use super::input::Cell;
+use super::input::{AudienceColumns, Cell};
 use super::limits::{CUSTOM_AUDIENCE_NAME_MAX, FILE_PATHS_RECOMMENDED_MAX, MAX_FILE_BYTES};
 use super::{check_numeric_id, PayloadError, Request, RowReject, Warning};
 use crate::hash::digest;
@@ -120,20 +120,6 @@ impl std::str::FromStr for CalculateType {
     }
 }
 
-/// Columns of a `MULTIPLE_TYPES` file, each as long as the others.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FileColumns {
-    /// Emails, raw or SHA-256.
-    pub email: Option<Vec<Cell>>,
-    /// Phones, raw or SHA-256.
-    pub phone: Option<Vec<Cell>>,
-    /// IDFAs (header `MAID_*`).
-    pub idfa: Option<Vec<Cell>>,
-    /// GAIDs (header `MAID_*`).
-    pub gaid: Option<Vec<Cell>>,
-}
-
 /// What `buildCustomerFile` takes: `kind` + `values` for a one-type file, or `columns` for a
 /// `MULTIPLE_TYPES` file.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
@@ -147,7 +133,7 @@ pub struct CustomerFileInput {
     pub values: Option<Vec<Cell>>,
     /// Several identifier types in one CSV (`MULTIPLE_TYPES`, always with a header row).
     #[serde(default)]
-    pub columns: Option<FileColumns>,
+    pub columns: Option<AudienceColumns>,
     /// Put the type's name on a first line of a one-type file (default false).
     #[serde(default)]
     pub header: bool,
@@ -378,7 +364,7 @@ fn single_type(
 
 fn multiple_types(
     input: &CustomerFileInput,
-    columns: &FileColumns,
+    columns: &AudienceColumns,
     options: &Options,
 ) -> Result<CustomerFile, PayloadError> {
     let maid_header = match options.algorithm {

@@ -20,6 +20,22 @@ pub enum Cell {
     Invalid,
 }
 
+/// The identifier columns of an audience (Partner Audience rows, `MULTIPLE_TYPES` customer
+/// files), each as long as the others; `None` when not given.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AudienceColumns {
+    /// Emails, raw or SHA-256.
+    pub email: Option<Vec<Cell>>,
+    /// Phones, raw or SHA-256 of the normalized number.
+    pub phone: Option<Vec<Cell>>,
+    /// IDFAs, raw or hashed with `options.algorithm`.
+    pub idfa: Option<Vec<Cell>>,
+    /// GAIDs (TikTok's `AAID_*` in Partner Audiences, `MAID_*` in file headers), raw or hashed
+    /// with `options.algorithm`.
+    pub gaid: Option<Vec<Cell>>,
+}
+
 impl From<&str> for Cell {
     fn from(s: &str) -> Cell {
         Cell::Text(s.to_owned())

@@ -35,14 +35,14 @@ pub use customer_file::{
 pub use digest::Digests;
 pub use error::PayloadError;
 pub use events::{build_event_batches, EventBatches, EventInput, EventSource, EventsInput};
-pub use input::{Cell, OneOrMany};
+pub use input::{AudienceColumns, Cell, OneOrMany};
 pub use mirror::{
     mirror_diff, plan_customer_file_mirror, MirrorDiff, MirrorPlan, MirrorPlanInput, MirrorStep,
     Refusal, Strategy,
 };
 pub use segment::{
     build_segment_audience, build_segment_mapping, MappingAction, SegmentAudienceBody,
-    SegmentAudienceInput, SegmentColumns, SegmentMapping, SegmentMappingBody, SegmentMappingInput,
+    SegmentAudienceInput, SegmentMapping, SegmentMappingBody, SegmentMappingInput,
 };
 
 use serde::Serialize;

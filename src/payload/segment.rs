@@ -18,7 +18,7 @@
 //! to the IDFA and GAID columns only; email and phone are always SHA-256. The profile is always
 //! `partner_audience`, whatever `options.profile` says.
 
-use super::input::Cell;
+use super::input::{AudienceColumns, Cell};
 use super::limits::{MAX_SEGMENT_ROWS, SEGMENT_NAME_MAX};
 use super::{check_numeric_id, check_numeric_ids, PayloadError, Request, RowReject, Warning};
 use crate::options::{Algorithm, Kind, Options, Profile};
@@ -122,20 +122,6 @@ impl std::str::FromStr for MappingAction {
     }
 }
 
-/// The identifier columns, each as long as the others; `None` when not given.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SegmentColumns {
-    /// Emails, raw or SHA-256.
-    pub email: Option<Vec<Cell>>,
-    /// Phones, raw or SHA-256 of `+`E.164.
-    pub phone: Option<Vec<Cell>>,
-    /// IDFAs, raw or hashed with `options.algorithm`.
-    pub idfa: Option<Vec<Cell>>,
-    /// GAIDs (sent as TikTok's `AAID_*`), raw or hashed with `options.algorithm`.
-    pub gaid: Option<Vec<Cell>>,
-}
-
 /// What `buildSegmentMapping` takes (`options` travel separately).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -148,7 +134,7 @@ pub struct SegmentMappingInput {
     #[serde(default)]
     pub action: Option<String>,
     /// The identifier columns.
-    pub columns: SegmentColumns,
+    pub columns: AudienceColumns,
     /// Rows per request, 1–10,000 (default 10,000).
     #[serde(default)]
     pub max_rows: Option<usize>,
