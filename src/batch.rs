@@ -49,7 +49,7 @@ where
 }
 
 /// Whether batches hash four rows at a time: where `v128` is there to do it.
-const USE_LANES: bool = cfg!(all(target_arch = "wasm32", target_feature = "simd128"));
+const USE_LANES: bool = cfg!(target_arch = "wasm32");
 
 /// The fast path behind the JS `hashBatch`: appends each row's digest to `out` as fixed-width
 /// hex (`options.algorithm.hex_len()` bytes a row, a rejected row is that many `-`), so the
@@ -125,6 +125,8 @@ fn normalize_row(
 /// lowercased, exactly as `maid::write_normalized` writes it (a UUID is never taken for a
 /// pre-hashed value: it has hyphens). Anything else returns `false` for the full rules to
 /// reject with the right reason.
+// simd128 here lets LLVM vectorize the byte loops (the UUID check and the lowercasing).
+#[cfg_attr(target_arch = "wasm32", target_feature(enable = "simd128"))]
 fn plain_maid_into(value: &str, out: &mut String) -> bool {
     let trimmed = trim_identifier(value);
     let Ok(b) = <&[u8; 36]>::try_from(trimmed.as_bytes()) else {
@@ -173,6 +175,8 @@ fn plain_email_options(options: &Options) -> bool {
 /// same; anything else returns `false` for the full rules to decide (and reject with the
 /// right reason). The general path spends most of a wasm batch's time on `char` iteration and
 /// substring searches; this keeps the batch off it for nearly every row.
+// simd128 here lets LLVM vectorize the byte loops (the UUID check and the lowercasing).
+#[cfg_attr(target_arch = "wasm32", target_feature(enable = "simd128"))]
 fn plain_email_into(value: &str, out: &mut String) -> bool {
     let trimmed = trim_identifier(value);
     let b = trimmed.as_bytes();

@@ -4,7 +4,6 @@
 //! SHA-256 and MD5 pad the same way (a `0x80` byte, zeros, the 64-bit bit length; FIPS 180-4
 //! §5.1.1, RFC 1321 §3.1–3.2) except for the length's byte order, so one queue serves both.
 
-use super::vector::V;
 use super::{md5x4, sha256x4};
 use crate::options::Algorithm;
 
@@ -87,15 +86,13 @@ impl<T: Copy + Default> SingleBlockQueue<T> {
         }
         match self.algorithm {
             Algorithm::Sha256 => {
-                let state = sha256x4::H0.map(V::splat);
-                let digests = sha256x4::output(&sha256x4::compress(state, &self.blocks));
+                let digests = sha256x4::digest_single_blocks(&self.blocks);
                 for (tag, d) in self.tags.iter().zip(&digests).take(self.len) {
                     done(*tag, d);
                 }
             }
             Algorithm::Md5 => {
-                let state = md5x4::INIT.map(V::splat);
-                let digests = md5x4::output(&md5x4::compress(state, &self.blocks));
+                let digests = md5x4::digest_single_blocks(&self.blocks);
                 for (tag, d) in self.tags.iter().zip(&digests).take(self.len) {
                     done(*tag, &d[..16]);
                 }

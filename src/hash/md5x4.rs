@@ -6,7 +6,7 @@ use super::lanes::{padded_block, padded_blocks, LANES};
 use super::vector::V;
 
 /// RFC 1321 §3.3: the initial state A, B, C, D.
-pub(super) const INIT: [u32; 4] = [0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476];
+const INIT: [u32; 4] = [0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476];
 
 /// RFC 1321 §3.4: `T[i] = floor(2^32 * abs(sin(i + 1)))`.
 const T: [u32; 64] = [
@@ -30,10 +30,11 @@ const S: [[u32; 4]; 4] = [
 
 /// The MD5 digests of four messages of any lengths (lanes that finish early keep their state;
 /// see [`super::sha256x4::digest4`]).
+#[cfg_attr(target_arch = "wasm32", target_feature(enable = "simd128"))]
 pub fn digest4(msgs: [&[u8]; LANES]) -> [[u8; 16]; LANES] {
     let blocks = msgs.map(|m| padded_blocks(m.len()));
     let most = blocks.iter().copied().max().unwrap_or(1);
-    let mut state = INIT.map(V::splat);
+    let mut state = initial_state();
     let mut buf = [[0u8; 64]; LANES];
     for index in 0..most {
         for (lane, b) in buf.iter_mut().enumerate() {
@@ -55,9 +56,29 @@ pub fn digest4(msgs: [&[u8]; LANES]) -> [[u8; 16]; LANES] {
     })
 }
 
+/// `INIT` in every lane. (A loop: `INIT.map(V::splat)` cannot take a `#[target_feature]`
+/// function as a closure.)
+#[cfg_attr(target_arch = "wasm32", target_feature(enable = "simd128"))]
+fn initial_state() -> [V; 4] {
+    let mut state = [V::splat(0); 4];
+    for (s, &x) in state.iter_mut().zip(&INIT) {
+        *s = V::splat(x);
+    }
+    state
+}
+
+/// The digests of four messages that are each one padded block (in the first 16 bytes of
+/// each 32): the batch fast path.
+#[cfg_attr(target_arch = "wasm32", target_feature(enable = "simd128"))]
+pub(super) fn digest_single_blocks(blocks: &[[u8; 64]; LANES]) -> [[u8; 32]; LANES] {
+    output(&compress(initial_state(), blocks))
+}
+
 /// Little-endian words of the four lanes' digests, in the first 16 bytes of 32 (the shape
 /// of [`super::sha256x4`]'s output, which keeps the queue simple).
-pub(super) fn output(state: &[V; 4]) -> [[u8; 32]; LANES] {
+#[inline]
+#[cfg_attr(target_arch = "wasm32", target_feature(enable = "simd128"))]
+fn output(state: &[V; 4]) -> [[u8; 32]; LANES] {
     let mut out = [[0u8; 32]; LANES];
     for (i, s) in state.iter().enumerate() {
         for (lane, word) in s.to_lanes().into_iter().enumerate() {
@@ -68,8 +89,9 @@ pub(super) fn output(state: &[V; 4]) -> [[u8; 32]; LANES] {
 }
 
 /// RFC 1321 §3.4: one block per lane, returning the new state.
-#[inline(always)]
-pub(super) fn compress(state: [V; 4], blocks: &[[u8; 64]; LANES]) -> [V; 4] {
+#[inline]
+#[cfg_attr(target_arch = "wasm32", target_feature(enable = "simd128"))]
+fn compress(state: [V; 4], blocks: &[[u8; 64]; LANES]) -> [V; 4] {
     let mut x = [V::splat(0); 16];
     for (k, xk) in x.iter_mut().enumerate() {
         *xk = V::from_lanes(

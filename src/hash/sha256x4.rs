@@ -23,7 +23,7 @@ const K: [u32; 64] = [
 ];
 
 /// FIPS 180-4 §5.3.3: the initial hash value.
-pub(super) const H0: [u32; 8] = [
+const H0: [u32; 8] = [
     0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
 ];
 
@@ -32,10 +32,11 @@ pub(super) const H0: [u32; 8] = [
 /// Lanes whose message needs fewer blocks than the longest keep their state while the others
 /// finish, so mixed lengths are correct but waste work: callers after speed group messages
 /// by [`padded_blocks`] (or use [`super::lanes::SingleBlockQueue`]).
+#[cfg_attr(target_arch = "wasm32", target_feature(enable = "simd128"))]
 pub fn digest4(msgs: [&[u8]; LANES]) -> [[u8; 32]; LANES] {
     let blocks = msgs.map(|m| padded_blocks(m.len()));
     let most = blocks.iter().copied().max().unwrap_or(1);
-    let mut state = H0.map(V::splat);
+    let mut state = initial_state();
     let mut buf = [[0u8; 64]; LANES];
     for index in 0..most {
         for (lane, b) in buf.iter_mut().enumerate() {
@@ -52,8 +53,27 @@ pub fn digest4(msgs: [&[u8]; LANES]) -> [[u8; 32]; LANES] {
     output(&state)
 }
 
+/// `H0` in every lane. (A loop: `H0.map(V::splat)` cannot take a `#[target_feature]`
+/// function as a closure.)
+#[cfg_attr(target_arch = "wasm32", target_feature(enable = "simd128"))]
+fn initial_state() -> [V; 8] {
+    let mut state = [V::splat(0); 8];
+    for (s, &x) in state.iter_mut().zip(&H0) {
+        *s = V::splat(x);
+    }
+    state
+}
+
+/// The digests of four messages that are each one padded block: the batch fast path.
+#[cfg_attr(target_arch = "wasm32", target_feature(enable = "simd128"))]
+pub(super) fn digest_single_blocks(blocks: &[[u8; 64]; LANES]) -> [[u8; 32]; LANES] {
+    output(&compress(initial_state(), blocks))
+}
+
 /// Big-endian words of the four lanes' digests.
-pub(super) fn output(state: &[V; 8]) -> [[u8; 32]; LANES] {
+#[inline]
+#[cfg_attr(target_arch = "wasm32", target_feature(enable = "simd128"))]
+fn output(state: &[V; 8]) -> [[u8; 32]; LANES] {
     let mut out = [[0u8; 32]; LANES];
     for (i, s) in state.iter().enumerate() {
         for (lane, word) in s.to_lanes().into_iter().enumerate() {
@@ -64,8 +84,9 @@ pub(super) fn output(state: &[V; 8]) -> [[u8; 32]; LANES] {
 }
 
 /// FIPS 180-4 §6.2.2: one compression of a block per lane, returning the new state.
-#[inline(always)]
-pub(super) fn compress(state: [V; 8], blocks: &[[u8; 64]; LANES]) -> [V; 8] {
+#[inline]
+#[cfg_attr(target_arch = "wasm32", target_feature(enable = "simd128"))]
+fn compress(state: [V; 8], blocks: &[[u8; 64]; LANES]) -> [V; 8] {
     let mut w = [V::splat(0); 16];
     for (t, wt) in w.iter_mut().enumerate() {
         *wt = V::from_lanes(
