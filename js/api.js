@@ -34,6 +34,22 @@ export function hash(kind, value, options) {
  * listed in `rejected`, each with its reason code (never the value).
  */
 export function hashBatch(kind, values, options) {
+  const { packed, width, rejected } = hashBatchPacked(kind, values, options);
+  // Fixed-width rows: `slice` makes each hash a view into the one decoded string, the
+  // cheapest string V8 can make.
+  const count = values.length;
+  const hashes = new Array(count);
+  for (let i = 0, p = 0; i < count; i++, p += width) hashes[i] = packed.slice(p, p + width);
+  for (const { row } of rejected) hashes[row] = null;
+  return { hashes, rejected };
+}
+
+/**
+ * `hashBatch` without one string per row, for columns of millions: `packed` holds `width`
+ * hex characters per row (64, or 32 for MD5), row r at `packed.slice(r * width, (r + 1) *
+ * width)`, and `-` repeated `width` times for each row listed in `rejected`.
+ */
+export function hashBatchPacked(kind, values, options) {
   assertReady();
   if (!Array.isArray(values)) {
     throw typeError('tikhash: hashBatch takes an array of strings', 'wrong_type');
@@ -42,18 +58,10 @@ export function hashBatch(kind, values, options) {
   writeRows(values);
   const r = core.hashBatchScratch(kind, count, options);
   const [at, width, nRejected] = r;
-  const hex = count === 0 ? '' : decodeAscii(new Uint8Array(memory.buffer, at, count * width));
-  // Fixed-width rows: `slice` makes each hash a view into the one decoded string, the
-  // cheapest string V8 can make.
-  const hashes = new Array(count);
-  for (let i = 0, p = 0; i < count; i++, p += width) hashes[i] = hex.slice(p, p + width);
+  const packed = count === 0 ? '' : decodeAscii(new Uint8Array(memory.buffer, at, count * width));
   const rejected = new Array(nRejected);
-  for (let j = 0; j < nRejected; j++) {
-    const row = r[3 + 2 * j];
-    hashes[row] = null;
-    rejected[j] = { row, code: codes[r[4 + 2 * j]] };
-  }
-  return { hashes, rejected };
+  for (let j = 0; j < nRejected; j++) rejected[j] = { row: r[3 + 2 * j], code: codes[r[4 + 2 * j]] };
+  return { packed, width, rejected };
 }
 
 const encoder = new TextEncoder();
@@ -156,21 +164,6 @@ const NodeBuffer =
 function decodeAscii(bytes) {
   if (NodeBuffer) return NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.length).latin1Slice(0, bytes.length);
   return decoder.decode(bytes);
-}
-
-/** Turns the core's `[hex, rows, reasons]` into `{ hashes, rejected }`. */
-export function unpack([hex, rows, reasons], count) {
-  const hashes = new Array(count);
-  if (count > 0) {
-    const width = hex.length / count;
-    for (let i = 0, at = 0; i < count; i++, at += width) hashes[i] = hex.slice(at, at + width);
-  }
-  const rejected = [];
-  for (let j = 0; j < rows.length; j++) {
-    hashes[rows[j]] = null;
-    rejected.push({ row: rows[j], code: codes[reasons[j]] });
-  }
-  return { hashes, rejected };
 }
 
 /** Every reason code a rejected row can carry. */

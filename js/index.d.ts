@@ -73,6 +73,18 @@ export function hash(kind: Kind, value: string, options?: Options): string;
 /** Hashes a whole column in one call; bad rows are reported, never thrown. */
 export function hashBatch(kind: Kind, values: string[], options?: Options): BatchResult;
 
+/** {@link hashBatch} as one string, for columns of millions (no string per row). */
+export interface PackedBatchResult {
+  /** `width` hex characters per row; a rejected row is `width` times `-`. */
+  packed: string;
+  /** 64 (SHA-256) or 32 (MD5). */
+  width: 64 | 32;
+  rejected: Rejected[];
+}
+
+/** Like {@link hashBatch}, but row r's hash is `packed.slice(r * width, (r + 1) * width)`. */
+export function hashBatchPacked(kind: Kind, values: string[], options?: Options): PackedBatchResult;
+
 /** Every reason code a rejected row can carry. */
 export function rejectCodes(): RejectCode[];
 

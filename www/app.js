@@ -20,7 +20,6 @@ export const REASONS = {
   invalid_maid: 'Not an ad id (expected 8-4-4-4-12 hex, like 5f3a2b18-9c4d-4e7f-b8e2-17d3a1e69b25).',
   maid_zero: 'All-zero ad id: the person limited ad tracking, so it is not sent.',
   too_long: 'Too long to be this kind of identifier.',
-  wrong_hash_type: 'Already hashed, but with a different algorithm than the one being sent.',
   no_identifier: 'No usable identifier in the row, so the row is not sent.',
   // found while building the requests (the package's payload rules)
   wrong_type: 'Not text.',

@@ -3,38 +3,21 @@
 // (fixed width, so row r is `packed.slice(r * w, (r + 1) * w)`), the rejects with their
 // chunk-local row numbers, and the raw text of rejected rows (for the local download only;
 // it never leaves the page). Event fields come back as plain arrays.
-import { init, hashBatch, rejectCodes } from '/pkg/index.js';
-// The package's own packed batch call (one string in, one fixed-width hex string out, with
-// '-' filling rejected rows): it saves splitting 1M hashes into strings and joining them again.
-import * as core from '/pkg/tikhash_core.js';
+import { init, hashBatchPacked } from '/pkg/index.js';
 import { extractColumns } from './csv.js';
 
 const ready = init();
 const decoder = new TextDecoder();
-let codes = null;
 
-/** Hashes one column; `packed` holds `width` chars per row, '-' for rows without a hash. */
-function hashColumn(col, values, rows) {
-  codes ??= rejectCodes();
-  if (typeof core.hashBatchJoined === 'function') {
-    const out = core.hashBatchJoined(col.kind, values.join('\n'), rows, col.options);
-    if (out && out[0].length === rows * col.width) {
-      const [packed, rowList, reasons] = out;
-      const rejected = [];
-      for (let j = 0; j < rowList.length; j++) rejected.push({ row: rowList[j], code: codes[reasons[j]] });
-      return { packed, rejected };
-    }
-  }
-  // The public API: one string per row.
-  const { hashes, rejected } = hashBatch(col.kind, values, col.options);
-  const filler = '-'.repeat(col.width);
-  const parts = new Array(rows);
-  for (let r = 0; r < rows; r++) {
-    const v = hashes[r];
-    if (v && v.length !== col.width) rejected.push({ row: r, code: 'wrong_hash_type' });
-    parts[r] = v && v.length === col.width ? v : filler;
-  }
-  return { packed: parts.join(''), rejected };
+/**
+ * Hashes one column with the package's packed batch: `packed` holds `col.width` chars per
+ * row, '-' for rows without a hash (no string per row for the page to join again). The width
+ * follows the algorithm (a digest of another algorithm is not taken for pre-hashed).
+ */
+function hashColumn(col, values) {
+  const { packed, width, rejected } = hashBatchPacked(col.kind, values, col.options);
+  if (width !== col.width) throw new Error(`tikhash: expected ${col.width}-character hashes, got ${width}`);
+  return { packed, rejected };
 }
 
 self.onmessage = async ({ data: job }) => {
@@ -55,7 +38,7 @@ function run({ seq, bytes, delimiter, ids, extras }) {
   const rejects = []; // [row, idColumnPosition, code]
   const present = new Uint8Array(rows); // 1 when the row has at least one usable identifier
   ids.forEach((col, k) => {
-    const { packed, rejected } = hashColumn(col, columns[k], rows);
+    const { packed, rejected } = hashColumn(col, columns[k]);
     for (const { row, code } of rejected) if (code !== 'empty') rejects.push([row, k, code]);
     for (let r = 0, at = 0; r < rows; r++, at += col.width) if (packed.charCodeAt(at) !== 45) present[r] = 1;
     hashes.push(packed);

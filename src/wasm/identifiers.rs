@@ -1,10 +1,10 @@
-//! `normalize`, `hash` and the batch entry points behind the JS `hashBatch`.
+//! `normalize`, `hash` and the batch entry point behind the JS `hashBatch`/`hashBatchPacked`.
 
 use super::{kind_from_js, options_from_js};
 use crate::batch::hash_batch_hex_into;
-use crate::error::{Reject, Rejection};
+use crate::error::Reject;
 use crate::normalize;
-use js_sys::{Array, Uint32Array, Uint8Array};
+use js_sys::Array;
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
@@ -40,46 +40,6 @@ pub fn reject_codes() -> Array {
         .iter()
         .map(|r| JsValue::from_str(r.code()))
         .collect()
-}
-
-fn packed(out: Vec<u8>, rejected: &[Rejection]) -> Array {
-    let hex = String::from_utf8(out).unwrap_or_default();
-    let rows: Vec<u32> = rejected.iter().map(|r| r.row as u32).collect();
-    let codes: Vec<u8> = rejected
-        .iter()
-        .map(|r| reason_index(r.reason) as u8)
-        .collect();
-    Array::of3(
-        &JsValue::from_str(&hex),
-        &Uint32Array::from(rows.as_slice()),
-        &Uint8Array::from(codes.as_slice()),
-    )
-}
-
-/// Batch over `count` values joined with `\n` (one crossing for the whole list). Returns
-/// `[hex, rejectedRows, rejectedReasonIndexes]`, or `undefined` when a value itself contains
-/// `\n` (the split does not give `count` rows). The package's `hashBatch` uses
-/// `hashBatchScratch`; this stays for callers holding a joined column already.
-#[wasm_bindgen(js_name = hashBatchJoined)]
-pub fn hash_batch_joined(
-    kind: &str,
-    joined: &str,
-    count: u32,
-    options: JsValue,
-) -> Result<JsValue, JsValue> {
-    let kind = kind_from_js(kind)?;
-    let options = options_from_js(&options)?;
-    let count = count as usize;
-    if count == 0 {
-        return Ok(packed(Vec::new(), &[]).into());
-    }
-    if joined.bytes().filter(|&b| b == b'\n').count() != count - 1 {
-        return Ok(JsValue::UNDEFINED);
-    }
-    let mut out = Vec::with_capacity(count * options.algorithm.hex_len());
-    let mut rejected = Vec::new();
-    hash_batch_hex_into(kind, joined.split('\n'), &options, &mut out, &mut rejected)?;
-    Ok(packed(out, &rejected).into())
 }
 
 /// What JS and the batch exchange through wasm memory, kept between calls so that a batch of a

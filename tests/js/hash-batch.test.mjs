@@ -38,6 +38,11 @@ function check(kind, values, options) {
     if (want.code) rejected.push({ row, code: want.code });
   });
   assert.deepEqual(got.rejected, rejected);
+  // The packed form holds the same hashes, `-` for rejected rows.
+  const { packed, width } = tikhash.hashBatchPacked(kind, values, options);
+  assert.equal(width, options?.algorithm === 'md5' ? 32 : 64);
+  assert.equal(packed.length, values.length * width);
+  got.hashes.forEach((h, row) => assert.equal(packed.slice(row * width, (row + 1) * width), h ?? '-'.repeat(width)));
 }
 
 /** xorshift32: the same random values every run. */

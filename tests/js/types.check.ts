@@ -1,7 +1,7 @@
 // Compiled by `tsc` (never run): usage a TypeScript user would write must type-check against
 // the hand-kept index.d.ts, and misuse must not (the @ts-expect-error lines fail the build if
 // the types ever become too loose).
-import { init, normalize, hash, hashBatch, rejectCodes, type BatchResult, type RejectCode } from '../../pkg/index.js';
+import { init, normalize, hash, hashBatch, hashBatchPacked, rejectCodes, type BatchResult, type RejectCode } from '../../pkg/index.js';
 
 export async function usage(): Promise<string[]> {
   await init();
@@ -10,11 +10,13 @@ export async function usage(): Promise<string[]> {
   const batch: BatchResult = hashBatch('email', ['a@b.co'], { profile: 'customer_file' });
   const first: string | null = batch.hashes[0];
   const codes: RejectCode[] = batch.rejected.map((r) => r.code);
+  const { packed, width } = hashBatchPacked('gaid', ['x'], { algorithm: 'md5' });
+  const firstPacked: string = packed.slice(0, width);
   // @ts-expect-error: not a kind
   hash('fax', '1');
   // @ts-expect-error: not a profile
   hash('email', 'a@b.co', { profile: 'everything' });
   // @ts-expect-error: md5 is spelled as TikTok spells it, lowercase
   hash('idfa', 'x', { algorithm: 'MD-5' });
-  return [n, h, first ?? '', ...codes, ...rejectCodes()];
+  return [n, h, first ?? '', firstPacked, ...codes, ...rejectCodes()];
 }
