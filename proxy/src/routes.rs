@@ -290,26 +290,43 @@ async fn create(
             let _lock = state
                 .lock_audiences(vec![(plan.advertiser_id.clone(), id.clone())])
                 .await;
-            let (ledger, now, p) = (state.ledger().clone(), state.clock().now(), plan.clone());
-            let o = blocking(move || {
-                ledger.apply_files(
-                    &p.advertiser_id,
-                    &id,
-                    FileAction::Append,
-                    &p.file_paths,
-                    now,
-                )
-            })
+            record_files(
+                &state,
+                &plan.advertiser_id,
+                &id,
+                FileAction::Append,
+                &plan.file_paths,
+            )
             .await?;
-            if o.files_unknown > 0 {
-                tracing::warn!(
-                    files_unknown = o.files_unknown,
-                    "create used files the ledger never saw uploaded"
-                );
-            }
         }
     }
     Ok(respond(out.endpoint, reply, plan.file_paths.len(), start))
+}
+
+/// Applies acknowledged customer files to an audience's ledger entry (the caller holds the
+/// audience's lock and has TikTok's `code: 0`).
+async fn record_files(
+    state: &AppState,
+    advertiser_id: &str,
+    audience_id: &str,
+    action: FileAction,
+    file_paths: &[String],
+) -> Result<(), AppError> {
+    let (ledger, now) = (state.ledger().clone(), state.clock().now());
+    let (adv, aud, paths) = (
+        advertiser_id.to_owned(),
+        audience_id.to_owned(),
+        file_paths.to_vec(),
+    );
+    let o = blocking(move || ledger.apply_files(&adv, &aud, action, &paths, now)).await?;
+    if o.files_unknown > 0 {
+        tracing::warn!(
+            files_unknown = o.files_unknown,
+            action = action.as_str(),
+            "the audience used files the ledger never saw uploaded"
+        );
+    }
+    Ok(())
 }
 
 async fn update(
@@ -343,24 +360,14 @@ async fn update(
     let out = post_out("dmp/custom_audience/update/", &headers, bytes, true);
     let reply = state.forward(&out).await?;
     if reply.code == 0 && !plan.file_paths.is_empty() {
-        let (ledger, now, p) = (state.ledger().clone(), state.clock().now(), plan.clone());
-        let o = blocking(move || {
-            ledger.apply_files(
-                &p.advertiser_id,
-                &p.audience_id,
-                p.action,
-                &p.file_paths,
-                now,
-            )
-        })
+        record_files(
+            &state,
+            &plan.advertiser_id,
+            &plan.audience_id,
+            plan.action,
+            &plan.file_paths,
+        )
         .await?;
-        if o.files_unknown > 0 {
-            tracing::warn!(
-                files_unknown = o.files_unknown,
-                action = plan.action.as_str(),
-                "update used files the ledger never saw uploaded"
-            );
-        }
     }
     Ok(respond(out.endpoint, reply, plan.file_paths.len(), start))
 }
