@@ -2,6 +2,7 @@
 // file only moves inputs across as one JSON string, results back the same way, and file bytes
 // and digest lists as Uint8Arrays. Inputs are camelCase; bodies carry TikTok's snake_case names.
 import * as core from './tikhash_core.js';
+import { writeRows } from './rows.js';
 
 const API_BASE_PATH = '/open_api/v1.3';
 // Digest lists cross into wasm in 4 MiB pieces, so a 320 MB list never needs a second whole
@@ -85,29 +86,19 @@ export function buildEventBatches(input) {
 }
 
 const HEX = '0123456789abcdef';
-const NIBBLE = new Int8Array(128).fill(-1);
-for (let i = 0; i < 16; i++) {
-  NIBBLE[HEX.charCodeAt(i)] = i;
-  NIBBLE[HEX.toUpperCase().charCodeAt(i)] = i;
-}
 
-/** Packs hex digests (64 or 32 characters each) into one Uint8Array. */
+/**
+ * Packs hex digests (64 or 32 characters each, either case) into one Uint8Array. The rows go
+ * into wasm memory the way `hashBatch` writes them and are parsed there: a Mirror converts
+ * every member of the list, millions of them.
+ */
 export function hexToDigests(hex, width) {
   if (!Array.isArray(hex)) throw typeError('tikhash: hexToDigests takes an array of hex strings');
-  const w = width ?? (hex.length ? hex[0].length / 2 : 32);
+  const w = width ?? (hex.length && typeof hex[0] === 'string' ? hex[0].length / 2 : 32);
   if (w !== 32 && w !== 16) throw rangeError('tikhash: digests are 64 (SHA-256) or 32 (MD5) hex characters', 'invalid_digest');
-  const out = new Uint8Array(hex.length * w);
-  for (let i = 0, o = 0; i < hex.length; i++) {
-    const s = hex[i];
-    if (typeof s !== 'string' || s.length !== 2 * w) throw rangeError(`tikhash: digest ${i} is not a ${w}-byte digest`, 'invalid_digest');
-    for (let j = 0; j < s.length; j += 2, o++) {
-      const h = NIBBLE[s.charCodeAt(j)] ?? -1;
-      const l = NIBBLE[s.charCodeAt(j + 1)] ?? -1;
-      if (h < 0 || l < 0) throw rangeError(`tikhash: digest ${i} is not a ${w}-byte digest`, 'invalid_digest');
-      out[o] = (h << 4) | l;
-    }
-  }
-  return out;
+  if (hex.length === 0) return new Uint8Array(0);
+  writeRows(hex);
+  return core.digestsFromScratch(hex.length, w);
 }
 
 /** Lowercase hex of packed digests (`width` 32 for SHA-256, 16 for MD5). */

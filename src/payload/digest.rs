@@ -137,7 +137,8 @@ pub(crate) fn prefix<const N: usize>(d: &[u8; N]) -> u64 {
     u64::from_be_bytes(p)
 }
 
-fn parse_hex(s: &str, out: &mut [u8]) -> bool {
+/// Parses `2 × out.len()` hex digits (either case) into `out`; false for anything else.
+pub(crate) fn parse_hex(s: &str, out: &mut [u8]) -> bool {
     let b = s.as_bytes();
     if b.len() != out.len() * 2 {
         return false;

@@ -4,6 +4,7 @@ use super::{kind_from_js, options_from_js};
 use crate::batch::hash_batch_hex_into;
 use crate::error::Reject;
 use crate::normalize;
+use crate::payload::digest::parse_hex;
 use js_sys::Array;
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
@@ -88,21 +89,7 @@ pub fn hash_batch_scratch(kind: &str, rows: u32, options: JsValue) -> Result<Vec
     let options = options_from_js(&options)?;
     SCRATCH.with_borrow_mut(|s| {
         let Scratch { input, ends, out } = s;
-        let ends = ends.get(..rows as usize).ok_or_else(bad_scratch)?;
-        let total = ends.last().map_or(0, |&e| e as usize);
-        // JS wrote these bytes, so check them: UTF-8, rows in order, each on a char boundary.
-        let text = input
-            .get(..total)
-            .and_then(|b| std::str::from_utf8(b).ok())
-            .ok_or_else(bad_scratch)?;
-        let mut start = 0;
-        for &end in ends {
-            let end = end as usize;
-            if end < start || !text.is_char_boundary(end) {
-                return Err(bad_scratch());
-            }
-            start = end;
-        }
+        let (text, ends) = scratch_rows(input, ends, rows)?;
         let width = options.algorithm.hex_len();
         out.clear();
         out.reserve(ends.len() * width);
@@ -120,6 +107,57 @@ pub fn hash_batch_scratch(kind: &str, rows: u32, options: JsValue) -> Result<Vec
             result.extend([r.row as u32, reason_index(r.reason)]);
         }
         Ok(result)
+    })
+}
+
+/// The text and row ends JS wrote, checked: UTF-8, rows in order, each on a char boundary.
+fn scratch_rows<'a>(
+    input: &'a [u8],
+    ends: &'a [u32],
+    rows: u32,
+) -> Result<(&'a str, &'a [u32]), JsValue> {
+    let ends = ends.get(..rows as usize).ok_or_else(bad_scratch)?;
+    let total = ends.last().map_or(0, |&e| e as usize);
+    let text = input
+        .get(..total)
+        .and_then(|b| std::str::from_utf8(b).ok())
+        .ok_or_else(bad_scratch)?;
+    let mut start = 0;
+    for &end in ends {
+        let end = end as usize;
+        if end < start || !text.is_char_boundary(end) {
+            return Err(bad_scratch());
+        }
+        start = end;
+    }
+    Ok((text, ends))
+}
+
+/// Packs the `rows` hex digests JS wrote after `batchReserve` into `width`-byte digests (the
+/// JS `hexToDigests`; a Mirror of millions converts every member, so this runs in wasm).
+/// Throws a `RangeError` (`invalid_digest`) naming the first row that is not `2 × width` hex
+/// digits, never its value.
+#[wasm_bindgen(js_name = digestsFromScratch)]
+pub fn digests_from_scratch(rows: u32, width: u32) -> Result<Vec<u8>, JsValue> {
+    SCRATCH.with_borrow(|s| {
+        let (text, ends) = scratch_rows(&s.input, &s.ends, rows)?;
+        let width = width as usize;
+        let mut packed = Vec::with_capacity(ends.len() * width);
+        let mut start = 0;
+        for (row, &end) in ends.iter().enumerate() {
+            let hex = text.get(start..end as usize).unwrap_or_default();
+            start = end as usize;
+            let at = packed.len();
+            packed.resize(at + width, 0);
+            if !parse_hex(hex, &mut packed[at..]) {
+                return Err(super::js_error(
+                    &format!("tikhash: digest {row} is not a {width}-byte digest"),
+                    "invalid_digest",
+                    false,
+                ));
+            }
+        }
+        Ok(packed)
     })
 }
 

@@ -231,3 +231,22 @@ test('no raw value lands in any body, reject, warning or error', () => {
     });
   }
 });
+
+test('hexToDigests packs either case, refuses a bad row by index, never by value', () => {
+  const a = sha256('a@b.co');
+  const b = sha256('c@d.co');
+  const packed = t.hexToDigests([a, b.toUpperCase()]);
+  assert.equal(packed.length, 64);
+  assert.deepStrictEqual(t.digestsToHex(packed), [a, b]);
+  const md5 = createHash('md5').update('x').digest('hex');
+  assert.deepStrictEqual(t.digestsToHex(t.hexToDigests([md5], 16), 16), [md5]);
+  assert.deepStrictEqual(t.hexToDigests([]), new Uint8Array(0));
+  const secret = `${a.slice(0, 63)}g`;
+  assert.throws(
+    () => t.hexToDigests([a, secret]),
+    (e) => e instanceof RangeError && e.code === 'invalid_digest' && /digest 1 /.test(e.message) && !e.message.includes(secret),
+  );
+  assert.throws(() => t.hexToDigests([a, null]), (e) => e.code === 'invalid_digest');
+  assert.throws(() => t.hexToDigests([a.slice(2)]), (e) => e.code === 'invalid_digest');
+  assert.throws(() => t.hexToDigests('nope'), TypeError);
+});
