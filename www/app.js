@@ -812,6 +812,7 @@ function wire() {
     const text = $('paste-text').value;
     if (text.trim()) loadSource(new Blob([text.endsWith('\n') ? text : `${text}\n`], { type: 'text/csv' }), 'Pasted rows');
   });
+  $('sample-use').addEventListener('click', () => loadSource(new Blob([sampleCsv()], { type: 'text/csv' }), 'Sample list'));
   for (const id of ['default-country', 'profile', 'maid-algo']) $(id).addEventListener('change', onSettingsChanged);
   $('hash-cancel').addEventListener('click', cancelHashing);
   $('hash-run').addEventListener('click', startHashing);
@@ -820,6 +821,25 @@ function wire() {
   $('dry-run').addEventListener('click', onDryRun);
   $('sync').addEventListener('click', onSync);
   updateChoices();
+}
+
+/**
+ * A made-up list to try the console without a file: 1,200 customers (more than the 1,000 a
+ * TikTok audience needs), example.com addresses (RFC 2606) and fictional 555-01xx numbers
+ * written the ways people write them, plus three rows that are rejected, to show the report.
+ */
+function sampleCsv() {
+  const areas = ['202', '212', '305', '312', '415', '503', '512', '617', '702', '713', '808', '907'];
+  const lines = ['email,phone'];
+  for (let i = 0; i < 1200; i++) {
+    const area = areas[i % areas.length];
+    const last = String(Math.floor(i / areas.length)).padStart(2, '0');
+    const phone = [`(${area}) 555-01${last}`, `+1 ${area} 555 01${last}`, `${area}.555.01${last}`][i % 3];
+    const email = i % 4 === 0 ? ` Customer.${i}@Example.com ` : `customer.${i}@example.com`;
+    lines.push(`${email},${phone}`);
+  }
+  lines.splice(5, 0, 'not-an-email,call me', 'bob@example,', ',555 01');
+  return `${lines.join('\n')}\n`;
 }
 
 wire();
