@@ -53,10 +53,10 @@ impl HexDigest {
 
     /// The raw digest bytes (32 for SHA-256, 16 for MD5).
     pub fn to_bytes(&self) -> Vec<u8> {
-        self.hex[..usize::from(self.len)]
-            .chunks_exact(2)
-            .map(|p| (nibble(p[0]) << 4) | nibble(p[1]))
-            .collect()
+        let mut bytes = vec![0; usize::from(self.len) / 2];
+        // Always true: only hex digits are ever stored.
+        let _ = parse_hex(self.as_str(), &mut bytes);
+        bytes
     }
 
     /// Parses lowercase hex of 64 or 32 characters; `None` for anything else.
@@ -81,7 +81,8 @@ impl HexDigest {
         }
     }
 
-    fn from_bytes(bytes: &[u8]) -> HexDigest {
+    /// The lowercase hex of `bytes` (32 or 16 of them).
+    pub(crate) fn from_bytes(bytes: &[u8]) -> HexDigest {
         let mut hex = [0u8; 64];
         write_hex(bytes, &mut hex);
         HexDigest {
@@ -91,10 +92,27 @@ impl HexDigest {
     }
 }
 
-fn nibble(h: u8) -> u8 {
-    match h {
-        b'0'..=b'9' => h - b'0',
-        _ => h - b'a' + 10,
+/// Parses `2 × out.len()` hex digits (either case) into `out`; false for anything else.
+pub(crate) fn parse_hex(s: &str, out: &mut [u8]) -> bool {
+    let b = s.as_bytes();
+    if b.len() != out.len() * 2 {
+        return false;
+    }
+    for (o, pair) in out.iter_mut().zip(b.chunks_exact(2)) {
+        let (Some(h), Some(l)) = (nibble(pair[0]), nibble(pair[1])) else {
+            return false;
+        };
+        *o = (h << 4) | l;
+    }
+    true
+}
+
+fn nibble(c: u8) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        b'A'..=b'F' => Some(c - b'A' + 10),
+        _ => None,
     }
 }
 

@@ -5,7 +5,7 @@
 //! heap overhead), and sorted and compared in place.
 
 use super::PayloadError;
-use crate::hash::HexDigest;
+use crate::hash::{parse_hex, write_hex, HexDigest};
 
 /// Byte width of a SHA-256 digest.
 pub const SHA256_LEN: usize = 32;
@@ -106,7 +106,7 @@ impl Digests {
     pub fn to_hex(&self) -> Vec<HexDigest> {
         self.as_packed()
             .chunks_exact(self.width())
-            .map(hex_digest)
+            .map(HexDigest::from_bytes)
             .collect()
     }
 }
@@ -137,50 +137,13 @@ pub(crate) fn prefix<const N: usize>(d: &[u8; N]) -> u64 {
     u64::from_be_bytes(p)
 }
 
-/// Parses `2 × out.len()` hex digits (either case) into `out`; false for anything else.
-pub(crate) fn parse_hex(s: &str, out: &mut [u8]) -> bool {
-    let b = s.as_bytes();
-    if b.len() != out.len() * 2 {
-        return false;
-    }
-    for (o, pair) in out.iter_mut().zip(b.chunks_exact(2)) {
-        let (Some(h), Some(l)) = (nibble(pair[0]), nibble(pair[1])) else {
-            return false;
-        };
-        *o = (h << 4) | l;
-    }
-    true
-}
-
-fn nibble(c: u8) -> Option<u8> {
-    match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        b'A'..=b'F' => Some(c - b'A' + 10),
-        _ => None,
-    }
-}
-
-/// Lowercase hex of a digest's bytes.
-pub(crate) fn hex_digest(bytes: &[u8]) -> HexDigest {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push(char::from(HEX[usize::from(b >> 4)]));
-        s.push(char::from(HEX[usize::from(b & 0xf)]));
-    }
-    HexDigest::from_lower_hex(&s)
-}
-
 /// Writes `hex\n` for every digest: the lines of a customer file.
 pub(crate) fn write_hex_lines(bytes: &[u8], width: usize, out: &mut Vec<u8>) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     out.reserve(bytes.len() / width * (width * 2 + 1));
     for d in bytes.chunks_exact(width) {
-        for b in d {
-            out.push(HEX[usize::from(b >> 4)]);
-            out.push(HEX[usize::from(b & 0xf)]);
-        }
+        let at = out.len();
+        out.resize(at + 2 * width, 0);
+        write_hex(d, &mut out[at..]);
         out.push(b'\n');
     }
 }

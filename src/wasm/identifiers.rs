@@ -3,8 +3,8 @@
 use super::{kind_from_js, options_from_js};
 use crate::batch::hash_batch_hex_into;
 use crate::error::Reject;
+use crate::hash::parse_hex;
 use crate::normalize;
-use crate::payload::digest::parse_hex;
 use js_sys::Array;
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
