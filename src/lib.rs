@@ -7,6 +7,7 @@ pub mod hash;
 pub mod normalize;
 pub mod options;
 pub mod payload;
+pub mod schema;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;

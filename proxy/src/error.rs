@@ -9,15 +9,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 
-/// TikTok's exact text for a second REPLACE within a day (tiktok-api.md §2.2).
-pub const REPLACE_REJECTED_MESSAGE: &str = "This replace operation is rejected as there is an existing unfinished replace operation for this audience. Please wait until the current operation completes on this audience before re trying. Recommend no more than one replace operation per day.";
-
-/// What the proxy suggests instead of a second REPLACE (design.md, Census's workarounds).
-pub const REPLACE_WORKAROUNDS: [&str; 3] = [
-    "Use a Partner Audience (segment API: add and delete members, no daily limit) instead of a customer file.",
-    "Schedule the customer-file Mirror sync every 48 hours instead of every day.",
-    "Use Update or Create (APPEND only; removed records are left in the audience) instead of REPLACE.",
-];
+/// TikTok's text for a second REPLACE within a day, and the workarounds shown with it: the
+/// crate's, so the page, the package and the proxy say the same.
+pub use tikhash::schema::{REPLACE_REJECTED_MESSAGE, REPLACE_WORKAROUNDS};
 
 /// A request the proxy answers itself, without (or after failing at) reaching TikTok.
 #[derive(Debug, thiserror::Error)]
@@ -63,6 +57,13 @@ pub enum AppError {
         /// What was expected, e.g. `SHA-256 (64 characters)`.
         what: &'static str,
     },
+    /// A string that passed its field's schema still looks like a raw email address or E.164
+    /// phone number (the guard's second line of defence).
+    #[error("{field} looks like a raw email address or phone number; nothing was forwarded")]
+    LooksLikeRawIdentifier {
+        /// Field path, e.g. `data[0].properties.description`.
+        field: String,
+    },
     /// A field the guard needs is missing, has the wrong type, or is not allowed, so the
     /// request cannot be checked.
     #[error("{field}: {reason}; nothing was forwarded")]
@@ -100,9 +101,9 @@ impl AppError {
             AppError::ReplaceTooSoon { .. } => StatusCode::CONFLICT,
             AppError::BodyTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            AppError::NotAHash { .. } | AppError::BadField { .. } => {
-                StatusCode::UNPROCESSABLE_ENTITY
-            }
+            AppError::NotAHash { .. }
+            | AppError::BadField { .. }
+            | AppError::LooksLikeRawIdentifier { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::UpstreamUnreachable | AppError::UpstreamBadResponse { .. } => {
                 StatusCode::BAD_GATEWAY
             }
@@ -123,6 +124,7 @@ impl AppError {
             AppError::UnsupportedMediaType { .. } => 94151,
             AppError::NotAHash { .. } => 94221,
             AppError::BadField { .. } => 94222,
+            AppError::LooksLikeRawIdentifier { .. } => 94223,
             AppError::Ledger(_) => 95001,
             AppError::UpstreamUnreachable => 95021,
             AppError::UpstreamBadResponse { .. } => 95022,
@@ -136,9 +138,9 @@ impl AppError {
                 "retry_after": retry_after,
                 "workarounds": REPLACE_WORKAROUNDS,
             }),
-            AppError::NotAHash { field, .. } | AppError::BadField { field, .. } => {
-                json!({ "field": field })
-            }
+            AppError::NotAHash { field, .. }
+            | AppError::BadField { field, .. }
+            | AppError::LooksLikeRawIdentifier { field } => json!({ "field": field }),
             AppError::AdvertiserNotAllowed { field } => json!({ "field": field }),
             _ => json!({}),
         }
@@ -196,6 +198,7 @@ mod tests {
                 field: "x".into(),
                 reason: "r",
             },
+            AppError::LooksLikeRawIdentifier { field: "x".into() },
             AppError::UpstreamUnreachable,
             AppError::UpstreamTimeout,
             AppError::UpstreamBadResponse { status: 500 },

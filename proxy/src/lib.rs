@@ -6,6 +6,7 @@ pub mod config;
 pub mod error;
 pub mod guard;
 pub mod ledger;
+pub mod pipeline;
 pub mod routes;
 pub mod sandbox;
 pub mod state;

@@ -25,6 +25,7 @@ use super::limits::{CUSTOM_AUDIENCE_NAME_MAX, FILE_PATHS_RECOMMENDED_MAX, MAX_FI
 use super::{check_numeric_id, PayloadError, Request, RowReject, Warning};
 use crate::hash::digest;
 use crate::options::{Algorithm, Kind, Options, Profile};
+pub use crate::schema::CalculateType;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
@@ -35,89 +36,27 @@ pub const CREATE_PATH: &str = "/dmp/custom_audience/create/";
 /// `/dmp/custom_audience/update/` path.
 pub const UPDATE_PATH: &str = "/dmp/custom_audience/update/";
 
-/// TikTok's `DmpCalculateType` keys (§2.2), sent as strings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[allow(non_camel_case_types, missing_docs)]
-pub enum CalculateType {
-    EMAIL_SHA256,
-    PHONE_SHA256,
-    IDFA_SHA256,
-    IDFA_MD5,
-    GAID_SHA256,
-    GAID_MD5,
-    MAID_SHA256,
-    MAID_MD5,
-    FIRST_SHA256,
-    FIRST_MD5,
-    MULTIPLE_TYPES,
+/// The calculate type of a one-type file of `kind` hashed with `algorithm`.
+pub(crate) fn calculate_type_for(
+    kind: Kind,
+    algorithm: Algorithm,
+) -> Result<CalculateType, PayloadError> {
+    Ok(match (kind, algorithm) {
+        (Kind::Email, Algorithm::Sha256) => CalculateType::EMAIL_SHA256,
+        (Kind::Phone, Algorithm::Sha256) => CalculateType::PHONE_SHA256,
+        (Kind::Idfa, Algorithm::Sha256) => CalculateType::IDFA_SHA256,
+        (Kind::Idfa, Algorithm::Md5) => CalculateType::IDFA_MD5,
+        (Kind::Gaid, Algorithm::Sha256) => CalculateType::GAID_SHA256,
+        (Kind::Gaid, Algorithm::Md5) => CalculateType::GAID_MD5,
+        (Kind::ExternalId, _) => return Err(PayloadError::KindNotAllowed),
+        (_, Algorithm::Md5) => {
+            return Err(crate::error::OptionsError::Md5NotAllowed.into());
+        }
+    })
 }
 
-impl CalculateType {
-    const ALL: [CalculateType; 11] = [
-        CalculateType::EMAIL_SHA256,
-        CalculateType::PHONE_SHA256,
-        CalculateType::IDFA_SHA256,
-        CalculateType::IDFA_MD5,
-        CalculateType::GAID_SHA256,
-        CalculateType::GAID_MD5,
-        CalculateType::MAID_SHA256,
-        CalculateType::MAID_MD5,
-        CalculateType::FIRST_SHA256,
-        CalculateType::FIRST_MD5,
-        CalculateType::MULTIPLE_TYPES,
-    ];
-
-    /// The key TikTok takes.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            CalculateType::EMAIL_SHA256 => "EMAIL_SHA256",
-            CalculateType::PHONE_SHA256 => "PHONE_SHA256",
-            CalculateType::IDFA_SHA256 => "IDFA_SHA256",
-            CalculateType::IDFA_MD5 => "IDFA_MD5",
-            CalculateType::GAID_SHA256 => "GAID_SHA256",
-            CalculateType::GAID_MD5 => "GAID_MD5",
-            CalculateType::MAID_SHA256 => "MAID_SHA256",
-            CalculateType::MAID_MD5 => "MAID_MD5",
-            CalculateType::FIRST_SHA256 => "FIRST_SHA256",
-            CalculateType::FIRST_MD5 => "FIRST_MD5",
-            CalculateType::MULTIPLE_TYPES => "MULTIPLE_TYPES",
-        }
-    }
-
-    /// The calculate type of a one-type file of `kind` hashed with `algorithm`.
-    pub fn for_kind(kind: Kind, algorithm: Algorithm) -> Result<CalculateType, PayloadError> {
-        Ok(match (kind, algorithm) {
-            (Kind::Email, Algorithm::Sha256) => CalculateType::EMAIL_SHA256,
-            (Kind::Phone, Algorithm::Sha256) => CalculateType::PHONE_SHA256,
-            (Kind::Idfa, Algorithm::Sha256) => CalculateType::IDFA_SHA256,
-            (Kind::Idfa, Algorithm::Md5) => CalculateType::IDFA_MD5,
-            (Kind::Gaid, Algorithm::Sha256) => CalculateType::GAID_SHA256,
-            (Kind::Gaid, Algorithm::Md5) => CalculateType::GAID_MD5,
-            (Kind::ExternalId, _) => return Err(PayloadError::KindNotAllowed),
-            (_, Algorithm::Md5) => {
-                return Err(crate::error::OptionsError::Md5NotAllowed.into());
-            }
-        })
-    }
-
-    /// Bytes per digest of a one-type file; `None` for `MULTIPLE_TYPES`.
-    pub fn digest_width(self) -> Option<usize> {
-        match self {
-            CalculateType::MULTIPLE_TYPES => None,
-            c if c.as_str().ends_with("_MD5") => Some(16),
-            _ => Some(32),
-        }
-    }
-}
-
-impl std::str::FromStr for CalculateType {
-    type Err = PayloadError;
-    fn from_str(s: &str) -> Result<Self, PayloadError> {
-        CalculateType::ALL
-            .into_iter()
-            .find(|c| c.as_str() == s)
-            .ok_or(PayloadError::InvalidCalculateType)
-    }
+fn parse_calculate_type(s: &str) -> Result<CalculateType, PayloadError> {
+    CalculateType::from_name(s).ok_or(PayloadError::InvalidCalculateType)
 }
 
 /// What `buildCustomerFile` takes: `kind` + `values` for a one-type file, or `columns` for a
@@ -323,7 +262,7 @@ fn single_type(
     options: &Options,
 ) -> Result<CustomerFile, PayloadError> {
     let kind: Kind = kind.parse()?;
-    let calculate_type = CalculateType::for_kind(kind, options.algorithm)?;
+    let calculate_type = calculate_type_for(kind, options.algorithm)?;
     options.check_for(kind)?;
     let width = options.algorithm.hex_len();
     let mut bytes = Vec::with_capacity((values.len() + 1) * (width + 1));
@@ -510,7 +449,11 @@ pub fn build_custom_audience_create(
     if name.chars().count() > CUSTOM_AUDIENCE_NAME_MAX {
         return Err(PayloadError::NameTooLong(CUSTOM_AUDIENCE_NAME_MAX));
     }
-    let calculate_type: CalculateType = input.calculate_type.parse()?;
+    let calculate_type = parse_calculate_type(&input.calculate_type)?;
+    // MAID_* exist only in the upload's enum, not in create's (§2.2, T-SDK create yml).
+    if !calculate_type.allowed_in_create() {
+        return Err(PayloadError::InvalidCalculateType);
+    }
     let mut warnings = Vec::new();
     check_file_paths(&input.file_paths, &mut warnings)?;
     if input
@@ -542,7 +485,7 @@ pub fn build_custom_audience_create(
 }
 
 /// `APPEND`, `REMOVE` or `REPLACE` (§2.2; there is no `DELETE`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum UpdateAction {
     /// Adds only data not already in the audience.

@@ -79,7 +79,7 @@ pub fn is_currency(code: &str) -> bool {
 }
 
 /// `web` or `offline` (`app` needs allowlisting and `crm` takes custom events only: not built).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum EventSource {
     /// Pixel events; `event_source_id` is the pixel code.

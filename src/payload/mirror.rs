@@ -170,15 +170,7 @@ pub struct Refusal {
     pub retry_after: i64,
 }
 
-/// TikTok's message for a second REPLACE within about 24 h (§2.2, "REPLACE throttling").
-pub const REPLACE_REJECTED_MESSAGE: &str = "This replace operation is rejected as there is an existing unfinished replace operation for this audience. Please wait until the current operation completes on this audience before re trying. Recommend no more than one replace operation per day.";
-
-/// The workarounds Census documents for the REPLACE limit (§7.3).
-pub const REPLACE_WORKAROUNDS: [&str; 3] = [
-    "Use a Partner Audience instead: /segment/mapping/ add and delete have no daily limit.",
-    "Schedule this Mirror sync every 48 hours, so each REPLACE comes well after the previous one.",
-    "Use Update or Create instead (APPEND only; members who leave the list are not removed).",
-];
+pub use crate::schema::{REPLACE_REJECTED_MESSAGE, REPLACE_WORKAROUNDS};
 
 /// The customer-file Mirror plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -211,7 +203,8 @@ pub fn plan_customer_file_mirror(
     if previous.width() != current.width() {
         return Err(PayloadError::DigestWidthMismatch);
     }
-    let ct: CalculateType = input.calculate_type.parse()?;
+    let ct = CalculateType::from_name(&input.calculate_type)
+        .ok_or(PayloadError::InvalidCalculateType)?;
     let strategy: Strategy = match &input.strategy {
         Some(s) => s.parse()?,
         None => Strategy::Auto,

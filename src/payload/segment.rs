@@ -22,6 +22,7 @@ use super::input::{AudienceColumns, Cell};
 use super::limits::{MAX_SEGMENT_ROWS, SEGMENT_NAME_MAX};
 use super::{check_numeric_id, check_numeric_ids, PayloadError, Request, RowReject, Warning};
 use crate::options::{Algorithm, Kind, Options, Profile};
+use crate::schema::SegmentIdType;
 use serde::{Deserialize, Serialize};
 
 /// `/segment/audience/` path.
@@ -100,7 +101,7 @@ pub fn build_segment_audience(
 }
 
 /// `add` (Update or Create) or `delete` (Mirror removals).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum MappingAction {
     /// Add members.
@@ -179,17 +180,10 @@ pub struct SegmentMapping {
     pub rejected: Vec<RowReject>,
 }
 
-/// TikTok's `id_schema` name for a column kind (§2.1: GAID is `AAID_*`).
+/// TikTok's `id_schema` name for a column kind (§2.1: GAID is `AAID_*`). Audience columns
+/// hold email, phone, IDFA and GAID only (`AudienceColumns`), so there is always one.
 fn schema_name(kind: Kind, algorithm: Algorithm) -> &'static str {
-    match (kind, algorithm) {
-        (Kind::Email, _) => "EMAIL_SHA256",
-        (Kind::Phone, _) => "PHONE_SHA256",
-        (Kind::Idfa, Algorithm::Md5) => "IDFA_MD5",
-        (Kind::Idfa, _) => "IDFA_SHA256",
-        (Kind::Gaid, Algorithm::Md5) => "AAID_MD5",
-        (Kind::Gaid, _) => "AAID_SHA256",
-        (Kind::ExternalId, _) => "EXTERNAL_ID_SHA256",
-    }
+    SegmentIdType::for_kind(kind, algorithm).map_or("", SegmentIdType::as_str)
 }
 
 /// Builds the `/segment/mapping/` requests.

@@ -1,9 +1,9 @@
 //! One function per simulated TikTok endpoint (tiktok-api.md §2).
 
 use super::{param_error, Custom, Refusal, Sandbox, Segment, UploadedFile, World};
-use crate::config::Config;
 use crate::error::{AppError, REPLACE_REJECTED_MESSAGE};
-use crate::guard::{self, FileAction, MappingAction, UploadForm};
+use crate::guard::query::Query;
+use crate::guard::{self, FileAction, MappingAction, MappingPlan, UploadForm};
 use crate::upstream::Outbound;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeSet;
@@ -17,10 +17,6 @@ fn from_guard(e: AppError) -> Refusal {
         AppError::BadField { field, reason } => param_error(format!("{field}: {reason}")),
         other => param_error(format!("Parameter error: {other}")),
     }
-}
-
-fn open() -> Config {
-    Config::sandbox()
 }
 
 fn body(out: &Outbound) -> Result<Map<String, Value>, Refusal> {
@@ -43,7 +39,7 @@ pub(super) fn dispatch(
     let now = sb.clock.now();
     match out.endpoint {
         "segment/audience/" => segment_audience(w, &body(out)?),
-        "segment/mapping/" => segment_mapping(w, &body(out)?),
+        "segment/mapping/" => segment_mapping(w, out),
         "dmp/custom_audience/file/upload/" => match upload {
             Some(Ok(form)) => file_upload(w, form),
             Some(Err(e)) => Err(from_guard(e)),
@@ -51,7 +47,7 @@ pub(super) fn dispatch(
         },
         "dmp/custom_audience/create/" => create(w, &body(out)?, now),
         "dmp/custom_audience/update/" => update(sb, w, &body(out)?, now),
-        "event/track/" => track(w, &body(out)?),
+        "event/track/" => track(w, &body(out)?, &out.body),
         "dmp/custom_audience/list/" => list(w, out.query.as_deref().unwrap_or_default()),
         "dmp/custom_audience/get/" => get(w, out.query.as_deref().unwrap_or_default()),
         _ => Err((40404, "Not found".to_string())),
@@ -97,8 +93,9 @@ fn segment_audience(w: &mut World, o: &Map<String, Value>) -> Result<Value, Refu
     }
 }
 
-fn segment_mapping(w: &mut World, o: &Map<String, Value>) -> Result<Value, Refusal> {
-    let plan = guard::check_mapping(&open(), o).map_err(from_guard)?;
+fn segment_mapping(w: &mut World, out: &Outbound) -> Result<Value, Refusal> {
+    let body = guard::json::parse(&out.body).map_err(from_guard)?;
+    let plan = MappingPlan::of(&body);
     for aud in plan.audiences() {
         match w.segments.get(&aud) {
             Some(s) if plan.advertiser_ids.contains(&s.advertiser_id) => {}
@@ -120,30 +117,30 @@ fn segment_mapping(w: &mut World, o: &Map<String, Value>) -> Result<Value, Refus
 }
 
 fn file_upload(w: &mut World, form: UploadForm) -> Result<Value, Refusal> {
-    let name_ok = form
-        .file_name
-        .as_deref()
-        .is_some_and(|n| n.ends_with(".csv") || n.ends_with(".txt"));
-    if !name_ok {
+    let n = &form.fields.file_name;
+    if !(n.ends_with(".csv") || n.ends_with(".txt")) {
         return Err(param_error("file: The file name must end in .csv or .txt."));
     }
     let md5 = tikhash::hash::digest(Algorithm::Md5, &form.file);
-    if !form.file_signature.eq_ignore_ascii_case(md5.as_str()) {
+    if form.fields.file_signature.as_str() != md5.as_str() {
         return Err(param_error(
             "file_signature: does not match the MD5 of the file.",
         ));
     }
-    let digests = guard::check_file_lines(form.calculate_type, &form.file).map_err(from_guard)?;
+    let digests = guard::check_file_lines(form.fields.calculate_type, &form.file)
+        .map_err(from_guard)?
+        .digests()
+        .to_vec();
     if digests.is_empty() {
         return Err(param_error("file: The file holds no ids."));
     }
     let n = new_id(w);
-    let file_path = format!("sandbox/{}/{n}.txt", form.advertiser_id);
+    let file_path = format!("sandbox/{}/{n}.txt", form.fields.advertiser_id);
     w.files.insert(
         file_path.clone(),
         UploadedFile {
-            advertiser_id: form.advertiser_id,
-            calculate_type: form.calculate_type,
+            advertiser_id: form.fields.advertiser_id.to_string(),
+            calculate_type: form.fields.calculate_type.as_str(),
             digests,
         },
     );
@@ -194,7 +191,9 @@ fn create(w: &mut World, o: &Map<String, Value>, now: i64) -> Result<Value, Refu
             "custom_audience_name: Longer than maximum length 128.",
         ));
     }
-    let ct = guard::canonical(&guard::FILE_ID_TYPES, str_field(o, "calculate_type")?)
+    let ct = tikhash::schema::CalculateType::from_name(str_field(o, "calculate_type")?)
+        .filter(|t| t.allowed_in_create())
+        .map(|t| t.as_str())
         .ok_or_else(|| param_error("calculate_type: Not a valid choice."))?;
     let paths = file_paths(o)?;
     if paths.is_empty() {
@@ -288,7 +287,7 @@ fn update(sb: &Sandbox, w: &mut World, o: &Map<String, Value>, now: i64) -> Resu
     Ok(json!({}))
 }
 
-fn track(w: &mut World, o: &Map<String, Value>) -> Result<Value, Refusal> {
+fn track(w: &mut World, o: &Map<String, Value>, bytes: &[u8]) -> Result<Value, Refusal> {
     let source = str_field(o, "event_source")?;
     if !["web", "app", "offline", "crm"].contains(&source) {
         return Err(param_error(
@@ -323,13 +322,22 @@ fn track(w: &mut World, o: &Map<String, Value>) -> Result<Value, Refusal> {
             )));
         }
     }
-    guard::check_track(o).map_err(from_guard)?;
+    guard::check_track(bytes).map_err(from_guard)?;
     w.events += events.len() as u64;
     Ok(json!({}))
 }
 
-fn num_param(q: &str, k: &str, default: u64) -> Result<u64, Refusal> {
-    match guard::query_param(q, k) {
+/// The query's parameters, as TikTok reads them (the proxy sends each once).
+fn query(q: &str) -> Result<Query, Refusal> {
+    Query::parse(
+        q,
+        &["advertiser_id", "page", "page_size", "custom_audience_ids"],
+    )
+    .map_err(from_guard)
+}
+
+fn num_param(q: &Query, k: &str, default: u64) -> Result<u64, Refusal> {
+    match q.get(k) {
         None => Ok(default),
         Some(v) => v
             .parse()
@@ -360,8 +368,11 @@ fn details_segment(id: &str, s: &Segment) -> Value {
 }
 
 fn list(w: &World, q: &str) -> Result<Value, Refusal> {
-    let adv = guard::query_param(q, "advertiser_id")
+    let q = &query(q)?;
+    let adv = q
+        .get("advertiser_id")
         .filter(|s| !s.is_empty())
+        .map(str::to_string)
         .ok_or_else(|| param_error("advertiser_id: Missing data for required field."))?;
     let page = num_param(q, "page", 1)?.max(1);
     let page_size = num_param(q, "page_size", 10)?;
@@ -398,11 +409,15 @@ fn list(w: &World, q: &str) -> Result<Value, Refusal> {
 }
 
 fn get(w: &World, q: &str) -> Result<Value, Refusal> {
-    let adv = guard::query_param(q, "advertiser_id")
+    let q = &query(q)?;
+    let adv = q
+        .get("advertiser_id")
         .filter(|s| !s.is_empty())
+        .map(str::to_string)
         .ok_or_else(|| param_error("advertiser_id: Missing data for required field."))?;
-    let ids: Vec<String> = guard::query_param(q, "custom_audience_ids")
-        .and_then(|v| serde_json::from_str(&v).ok())
+    let ids: Vec<String> = q
+        .get("custom_audience_ids")
+        .and_then(|v| serde_json::from_str(v).ok())
         .filter(|v: &Vec<String>| !v.is_empty() && v.len() <= 100)
         .ok_or_else(|| param_error("custom_audience_ids: Not a valid list."))?;
     let mut list = Vec::new();

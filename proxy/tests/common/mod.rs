@@ -152,6 +152,24 @@ pub fn multipart(fields: &[(&str, &str)], file_name: &str, file: &[u8]) -> (Stri
     (format!("multipart/form-data; boundary={BOUNDARY}"), b)
 }
 
+/// The parts of a multipart body as `(name, file name, bytes)`, in order.
+pub async fn multipart_parts(
+    content_type: &str,
+    body: &[u8],
+) -> Vec<(String, Option<String>, Vec<u8>)> {
+    let boundary = multer::parse_boundary(content_type).unwrap();
+    let body = bytes::Bytes::copy_from_slice(body);
+    let stream = futures_util::stream::once(async move { Ok::<_, std::io::Error>(body) });
+    let mut mp = multer::Multipart::new(stream, boundary);
+    let mut out = Vec::new();
+    while let Some(f) = mp.next_field().await.unwrap() {
+        let name = f.name().unwrap_or_default().to_string();
+        let file_name = f.file_name().map(str::to_string);
+        out.push((name, file_name, f.bytes().await.unwrap().to_vec()));
+    }
+    out
+}
+
 /// Uploads a customer file of the given lines; returns the answer.
 pub async fn upload(router: &Router, calculate_type: &str, lines: &[String]) -> Answer {
     let file = lines.join("\n").into_bytes();
