@@ -118,7 +118,7 @@ async fn fields_the_schema_does_not_define_are_refused() {
         }
         json!({"event_source": "web", "event_source_id": "P", "data": [ev]})
     };
-    let mut extra_top = mapping_body("add", "5", &[h.clone()]);
+    let mut extra_top = mapping_body("add", "5", std::slice::from_ref(&h));
     extra_top["note"] = json!(RAW);
     let cases = [
         ("an extra top-level key", MAPPING, extra_top, "note"),

@@ -26,8 +26,8 @@ pub enum AudienceSubType {
     REACH_FREQUENCY,
 }
 
-/// A `file_path` TikTok returned from an upload: 1–256 characters of letters, digits and
-/// `/ . _ -`.
+/// A `file_path` TikTok returned from an upload: 1–256 characters, no control characters.
+/// (Its exact form is TikTok's to choose; the guard's free-text scan still applies to it.)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 #[serde(transparent)]
 pub struct FilePath(String);
@@ -35,11 +35,7 @@ pub struct FilePath(String);
 impl FilePath {
     /// Parses a `file_path`.
     pub fn parse(s: &str) -> Option<FilePath> {
-        let ok = !s.is_empty()
-            && s.len() <= MAX_FILE_PATH_LEN
-            && s.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'.' | b'_' | b'-'));
-        ok.then(|| FilePath(s.to_owned()))
+        check_text(s, MAX_FILE_PATH_LEN).then(|| FilePath(s.to_owned()))
     }
 
     /// The path.
