@@ -1,4 +1,4 @@
-//! Talking to TikTok: adds `Access-Token`, forwards the body unchanged, reads the envelope,
+//! Talking to TikTok: adds `Access-Token`, sends the body the guard wrote, reads the envelope,
 //! and retries with exponential backoff and jitter within a bounded number of attempts and
 //! a bounded total time (tiktok-api.md §1, §4).
 //!
@@ -15,7 +15,7 @@ use bytes::Bytes;
 use serde_json::Value;
 use std::time::{Duration, Instant};
 
-/// A request to forward, as the browser sent it.
+/// A request to forward, as the guard wrote it from what it checked.
 #[derive(Debug, Clone)]
 pub struct Outbound {
     /// GET or POST.
@@ -24,9 +24,9 @@ pub struct Outbound {
     pub endpoint: &'static str,
     /// The query string (GET endpoints), without `?`.
     pub query: Option<String>,
-    /// The request's `Content-Type`, forwarded as it was (multipart boundary included).
+    /// The `Content-Type` of `body` (the proxy's own multipart boundary for uploads).
     pub content_type: Option<String>,
-    /// The body, byte for byte as received.
+    /// The re-serialization of the checked body, never the received bytes.
     pub body: Bytes,
     /// False for requests that create something: a timeout or 5xx is then not retried.
     pub idempotent: bool,
