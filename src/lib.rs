@@ -4,6 +4,7 @@
 pub mod batch;
 pub mod error;
 pub mod hash;
+pub mod hex;
 pub mod normalize;
 pub mod options;
 pub mod payload;

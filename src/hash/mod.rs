@@ -11,122 +11,12 @@ pub mod sha256x4;
 mod vector;
 
 use crate::error::{OptionsError, Reject};
+pub use crate::hex::HexDigest;
+pub(crate) use crate::hex::{parse_hex, write_hex};
 use crate::normalize::{self, Normalized, Outcome};
 use crate::options::{Algorithm, Kind, Options};
 use md5::Md5;
 use sha2::{Digest, Sha256};
-use std::fmt;
-
-/// The two lowercase hex digits of every byte: one lookup per byte instead of two.
-static HEX_PAIRS: [[u8; 2]; 256] = {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut t = [[0u8; 2]; 256];
-    let mut i = 0;
-    while i < 256 {
-        t[i] = [DIGITS[i >> 4], DIGITS[i & 0xf]];
-        i += 1;
-    }
-    t
-};
-
-/// Writes `bytes` as lowercase hex into `out[..2 * bytes.len()]`.
-#[inline]
-pub(crate) fn write_hex(bytes: &[u8], out: &mut [u8]) {
-    for (pair, &b) in out.chunks_exact_mut(2).zip(bytes) {
-        pair.copy_from_slice(&HEX_PAIRS[usize::from(b)]);
-    }
-}
-
-/// A lowercase hex digest: 64 characters (SHA-256) or 32 (MD5). Stored inline, no heap.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-pub struct HexDigest {
-    hex: [u8; 64],
-    len: u8,
-}
-
-impl HexDigest {
-    /// The digest as lowercase hex.
-    pub fn as_str(&self) -> &str {
-        // Only ever filled with ASCII hex digits.
-        std::str::from_utf8(&self.hex[..usize::from(self.len)]).unwrap_or_default()
-    }
-
-    /// The raw digest bytes (32 for SHA-256, 16 for MD5).
-    pub fn to_bytes(&self) -> Vec<u8> {
-        let mut bytes = vec![0; usize::from(self.len) / 2];
-        // Always true: only hex digits are ever stored.
-        let _ = parse_hex(self.as_str(), &mut bytes);
-        bytes
-    }
-
-    /// Parses lowercase hex of 64 or 32 characters; `None` for anything else.
-    pub fn parse(s: &str) -> Option<HexDigest> {
-        if normalize::prehashed::is_lower_hex_of_len(s, 64)
-            || normalize::prehashed::is_lower_hex_of_len(s, 32)
-        {
-            Some(HexDigest::from_lower_hex(s))
-        } else {
-            None
-        }
-    }
-
-    /// Wraps text already checked to be 32 or 64 lowercase hex digits.
-    pub(crate) fn from_lower_hex(s: &str) -> HexDigest {
-        let mut hex = [0u8; 64];
-        let len = s.len().min(64);
-        hex[..len].copy_from_slice(&s.as_bytes()[..len]);
-        HexDigest {
-            hex,
-            len: len as u8,
-        }
-    }
-
-    /// The lowercase hex of `bytes` (32 or 16 of them).
-    pub(crate) fn from_bytes(bytes: &[u8]) -> HexDigest {
-        let mut hex = [0u8; 64];
-        write_hex(bytes, &mut hex);
-        HexDigest {
-            hex,
-            len: (bytes.len() * 2) as u8,
-        }
-    }
-}
-
-/// Parses `2 × out.len()` hex digits (either case) into `out`; false for anything else.
-pub(crate) fn parse_hex(s: &str, out: &mut [u8]) -> bool {
-    let b = s.as_bytes();
-    if b.len() != out.len() * 2 {
-        return false;
-    }
-    for (o, pair) in out.iter_mut().zip(b.chunks_exact(2)) {
-        let (Some(h), Some(l)) = (nibble(pair[0]), nibble(pair[1])) else {
-            return false;
-        };
-        *o = (h << 4) | l;
-    }
-    true
-}
-
-fn nibble(c: u8) -> Option<u8> {
-    match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        b'A'..=b'F' => Some(c - b'A' + 10),
-        _ => None,
-    }
-}
-
-impl fmt::Debug for HexDigest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl fmt::Display for HexDigest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 
 /// The digest of `bytes` with `algorithm`.
 pub fn digest(algorithm: Algorithm, bytes: &[u8]) -> HexDigest {

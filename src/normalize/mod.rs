@@ -19,7 +19,7 @@ pub use phone::E164Phone;
 pub use trim::trim_identifier;
 
 use crate::error::Reject;
-use crate::hash::HexDigest;
+use crate::hex::HexDigest;
 use crate::options::{Kind, Options};
 
 /// A value ready to send: either the normalized text that will be hashed, or a digest the

@@ -4,16 +4,7 @@
 //! characters for a hash and sent it unhashed. Here the whole trimmed value must be hex of
 //! exactly the digest's length.
 
-/// True when `s` is exactly `len` ASCII hex digits, in either case.
-pub fn is_hex_of_len(s: &str, len: usize) -> bool {
-    s.len() == len && s.bytes().all(|b| b.is_ascii_hexdigit())
-}
-
-/// True when `s` is exactly `len` *lowercase* hex digits: the only form TikTok (and the
-/// proxy's guard) accepts on the wire.
-pub fn is_lower_hex_of_len(s: &str, len: usize) -> bool {
-    s.len() == len && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
-}
+pub use crate::hex::{is_hex_of_len, is_lower_hex_of_len};
 
 /// Appends `hex` lowercased (ASCII only: it was checked to be hex).
 pub(crate) fn push_lowercase(hex: &str, out: &mut String) {
