@@ -4,6 +4,7 @@
 
 use crate::error::{new_request_id, AppError, REPLACE_REJECTED_MESSAGE};
 use crate::guard::{self, FileAction};
+use crate::ledger::{HeldReplace, ReplaceCheck};
 use crate::state::AppState;
 use crate::static_files;
 use crate::upstream::{Outbound, Reply};
@@ -27,6 +28,8 @@ const V: &str = "/open_api/v1.3/";
 /// Builds the router.
 pub fn router(state: AppState) -> Router {
     let cfg = state.config().clone();
+    // access: sign-in, session, users, keys and audit routes, and the checks around it all.
+    let access = crate::access::Access::new(&cfg, state.ledger().clone());
     let mut app = Router::new()
         .route(&format!("{V}segment/audience/"), post(segment_audience))
         .route(&format!("{V}segment/mapping/"), post(segment_mapping))
@@ -56,6 +59,7 @@ pub fn router(state: AppState) -> Router {
         .nest_service("/pkg", static_files::dir(&cfg.pkg_dir))
         .fallback_service(static_files::dir(&cfg.www_dir))
         .with_state(state)
+        .merge(crate::access::routes::router(access.clone())) // access
         .layer(TraceLayer::new_for_http());
     if !cfg.allowed_origins.is_empty() {
         let origins: Vec<HeaderValue> = cfg
@@ -66,12 +70,13 @@ pub fn router(state: AppState) -> Router {
         app = app.layer(
             CorsLayer::new()
                 .allow_origin(AllowOrigin::list(origins))
-                .allow_methods([Method::GET, Method::POST])
-                .allow_headers([header::CONTENT_TYPE])
+                .allow_methods([Method::GET, Method::POST, Method::DELETE])
+                .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION])
                 .max_age(std::time::Duration::from_secs(600)),
         );
     }
-    app
+    // access: outermost, so the Host check comes before everything (CORS included).
+    access.wrap(app)
 }
 
 async fn not_found() -> AppError {
@@ -342,34 +347,48 @@ async fn update(
         .lock_audiences(vec![(plan.advertiser_id.clone(), plan.audience_id.clone())])
         .await;
     let replacing = plan.action == FileAction::Replace && !plan.file_paths.is_empty();
-    if replacing {
-        let (ledger, adv, aud) = (
+    // access (ledger): the REPLACE check and its reservation are one BEGIN IMMEDIATE
+    // transaction, so two proxy processes on one ledger cannot both REPLACE; the slot is
+    // given back once TikTok has answered (and, on code 0, the REPLACE is recorded).
+    let held = if replacing {
+        let (ledger, adv, aud, now) = (
             state.ledger().clone(),
             plan.advertiser_id.clone(),
             plan.audience_id.clone(),
+            state.clock().now(),
         );
-        let last = blocking(move || ledger.last_replace_at(&adv, &aud)).await?;
-        if let Some(t) = last {
-            if state.clock().now() - t < REPLACE_INTERVAL_SECS {
-                return Err(AppError::ReplaceTooSoon {
-                    retry_after: t + REPLACE_INTERVAL_SECS,
-                });
+        let check =
+            blocking(move || ledger.reserve_replace(&adv, &aud, now, REPLACE_INTERVAL_SECS))
+                .await?;
+        match check {
+            ReplaceCheck::TooSoon { retry_after } => {
+                return Err(AppError::ReplaceTooSoon { retry_after })
             }
+            ReplaceCheck::Reserved(r) => Some(HeldReplace::new(state.ledger().clone(), r)),
         }
+    } else {
+        None
+    };
+    let result = async {
+        let out = post_out("dmp/custom_audience/update/", &headers, bytes, true);
+        let reply = state.forward(&out).await?;
+        if reply.code == 0 && !plan.file_paths.is_empty() {
+            record_files(
+                &state,
+                &plan.advertiser_id,
+                &plan.audience_id,
+                plan.action,
+                &plan.file_paths,
+            )
+            .await?;
+        }
+        Ok(respond(out.endpoint, reply, plan.file_paths.len(), start))
     }
-    let out = post_out("dmp/custom_audience/update/", &headers, bytes, true);
-    let reply = state.forward(&out).await?;
-    if reply.code == 0 && !plan.file_paths.is_empty() {
-        record_files(
-            &state,
-            &plan.advertiser_id,
-            &plan.audience_id,
-            plan.action,
-            &plan.file_paths,
-        )
-        .await?;
+    .await;
+    if let Some(held) = held {
+        held.release().await;
     }
-    Ok(respond(out.endpoint, reply, plan.file_paths.len(), start))
+    result
 }
 
 async fn track(
