@@ -43,8 +43,25 @@ done
 curl -fsS "$url/healthz" >/dev/null || { echo "e2e: the proxy did not answer on $url" >&2; cat "$tmp/proxy.log" >&2; exit 1; }
 echo "[e2e] proxy (sandbox) on $url"
 
+# The proxy prints a one-time sign-in link at start-up (loopback, no users yet): the browser
+# tests sign in through it, as a new user of the demo would.
+login=
+for _ in $(seq 1 50); do
+  login=$(grep -o "http://127\.0\.0\.1:${port}/?login=[0-9a-f]*" "$tmp/proxy.log" | head -n 1 || true)
+  [ -n "$login" ] && break
+  sleep 0.1
+done
+[ -n "$login" ] || { echo "e2e: the proxy printed no sign-in link:" >&2; cat "$tmp/proxy.log" >&2; exit 1; }
+# A team user (for the sign-in page) and an admin key (for the tests' own checks of what the
+# sandbox and ledger saw), added with the subcommands while the proxy runs.
+e2e_password="e2e-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
+printf '%s\n' "$e2e_password" | TIKHASH_DB="$tmp/ledger.db" ./target/debug/tikhash-proxy users add e2e-user --role admin >/dev/null
+e2e_key=$(TIKHASH_DB="$tmp/ledger.db" ./target/debug/tikhash-proxy keys create --name e2e-checks --role admin | tail -n 1)
+
 status=0
-(cd tests/e2e && TIKHASH_E2E_URL="$url" node --test --test-concurrency=1 csv.test.mjs sync.test.mjs) || status=$?
+(cd tests/e2e && TIKHASH_E2E_URL="$url" TIKHASH_E2E_LOGIN="$login" TIKHASH_E2E_USER=e2e-user \
+  TIKHASH_E2E_PASSWORD="$e2e_password" TIKHASH_E2E_KEY="$e2e_key" \
+  node --test --test-concurrency=1 csv.test.mjs sync.test.mjs access.test.mjs) || status=$?
 if [ "$status" -ne 0 ]; then echo "[e2e] proxy log:"; tail -n 40 "$tmp/proxy.log"; fi
 node tests/consumer-vite/check.mjs || status=$?
 exit "$status"

@@ -3,6 +3,7 @@ import * as tikhash from '/pkg/index.js';
 import { detectDelimiter, parseRecords } from './csv.js';
 import { ID_ROLES, EVENT_ROLES, ID_KINDS, detectRoles } from './columns.js';
 import { HashPool } from './pool.js';
+import { ready as signedIn, signInRequired } from './auth.js';
 import { planSync, dryRun, runSync, explain, SyncError, idType, PLACEHOLDER_ID } from './sync.js';
 
 const $ = (id) => document.getElementById(id);
@@ -514,8 +515,20 @@ const io = {
 
 async function fetchProxy(url, init) {
   try {
-    return await fetch(url, init);
-  } catch {
+    await signedIn;
+    const res = await fetch(url, init);
+    if (res.status === 401) {
+      signInRequired();
+      throw new SyncError('You are not signed in to the proxy.', { status: 401, fixes: ['Use the Sign in link at the top of the page (or the one-time link the proxy printed), then press Sync again.'] });
+    }
+    if (res.status === 403) {
+      // The proxy's access refusals (9403N) are not TikTok's advertiser refusals.
+      const env = await res.clone().json().catch(() => null);
+      if (env?.code === 94033) throw new SyncError(`Your role may not do this: it needs the ${env.data?.needed ?? 'syncer'} role.`, { status: 403, code: 94033, requestId: env.request_id, fixes: ['Ask an admin of this proxy for the syncer role, or use the dry run to see what would be sent.'] });
+    }
+    return res;
+  } catch (e) {
+    if (e instanceof SyncError) throw e;
     throw new SyncError('The proxy cannot be reached.', {
       fixes: ['Start it with `cargo run -p tikhash-proxy` (or `bash scripts/demo.sh`) and reload this page.'],
     });

@@ -89,11 +89,88 @@ impl Clock {
     }
 }
 
-/// Everything the proxy is configured with.
+/// `TIKTOK_ACCESS_TOKEN`. Its `Debug` (and so the `Debug` of every struct holding it) never
+/// shows the token; read it with [`AccessToken::expose`] (or through `Deref`) only where it is
+/// sent.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AccessToken(String);
+
+impl AccessToken {
+    /// The token itself, for the `Access-Token` header.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for AccessToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AccessToken(<redacted>)")
+    }
+}
+
+impl std::ops::Deref for AccessToken {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for AccessToken {
+    fn from(s: &str) -> AccessToken {
+        AccessToken(s.to_string())
+    }
+}
+
+impl From<String> for AccessToken {
+    fn from(s: String) -> AccessToken {
+        AccessToken(s)
+    }
+}
+
+/// `TIKHASH_PUBLIC_URL`, split into what the access checks need.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicUrl {
+    /// `scheme://host[:port]`, lowercased, as a browser writes it in `Origin`.
+    pub origin: String,
+    /// The `host[:port]` a browser sends in `Host` (the port only when not the default).
+    pub host: String,
+    /// True for `https://`: cookies get `Secure`.
+    pub https: bool,
+}
+
+impl PublicUrl {
+    /// Parses `scheme://host[:port][/path]`; the path is ignored.
+    pub fn parse(url: &str) -> Option<PublicUrl> {
+        let (https, rest) = if let Some(r) = url.strip_prefix("https://") {
+            (true, r)
+        } else {
+            (false, url.strip_prefix("http://")?)
+        };
+        let authority = rest.split(['/', '?', '#']).next()?.to_ascii_lowercase();
+        if authority.is_empty() || authority.contains('@') {
+            return None;
+        }
+        let default_port = if https { ":443" } else { ":80" };
+        let host = authority
+            .strip_suffix(default_port)
+            .unwrap_or(&authority)
+            .to_string();
+        axum::http::uri::Authority::try_from(host.as_str()).ok()?;
+        let scheme = if https { "https" } else { "http" };
+        Some(PublicUrl {
+            origin: format!("{scheme}://{host}"),
+            host,
+            https,
+        })
+    }
+}
+
+/// Everything the proxy is configured with. `Debug` shows no secret: the token is an
+/// [`AccessToken`].
 #[derive(Debug, Clone)]
 pub struct Config {
     /// `TIKTOK_ACCESS_TOKEN`; `None` means sandbox mode (nothing leaves the machine).
-    pub access_token: Option<String>,
+    pub access_token: Option<AccessToken>,
     /// `TIKTOK_API_BASE`, without a trailing `/`.
     pub api_base: String,
     /// `TIKHASH_LISTEN` (default `127.0.0.1:8787`).
@@ -101,8 +178,21 @@ pub struct Config {
     /// `TIKHASH_ADVERTISER_IDS`; `None` allows every advertiser (sandbox only: a token
     /// requires the list).
     pub advertiser_ids: Option<BTreeSet<String>>,
-    /// `TIKHASH_ALLOWED_ORIGINS`: browser origins allowed by CORS (empty: same origin only).
+    /// `TIKHASH_ALLOWED_ORIGINS`: browser origins allowed by CORS and by the server's own
+    /// Origin check of state-changing requests (empty: same origin only).
     pub allowed_origins: Vec<String>,
+    /// `TIKHASH_PUBLIC_URL`: the URL users reach the proxy at (behind a TLS front end); its
+    /// host is allowed in `Host`, its origin in `Origin`, and `https://` makes cookies
+    /// `Secure`.
+    pub public_url: Option<PublicUrl>,
+    /// `TIKHASH_ALLOWED_HOSTS`: more `Host` values answered, besides loopback names and the
+    /// public URL's host (lowercased; an entry without a port allows any port).
+    pub allowed_hosts: Vec<String>,
+    /// `TIKHASH_INSECURE_HTTP=1`: allow a non-loopback listen address with an `http://`
+    /// public URL (a trusted network only).
+    pub insecure_http: bool,
+    /// `TIKHASH_SESSION_TTL_SECS`: how long a sign-in lasts (default 12 h).
+    pub session_ttl_secs: i64,
     /// `TIKHASH_DB`: the ledger's SQLite file (default `./tikhash.db`).
     pub db_path: PathBuf,
     /// `TIKHASH_WWW_DIR`: the web page, served at `/` (default `www`).
@@ -132,6 +222,10 @@ impl Config {
             listen: SocketAddr::from(([127, 0, 0, 1], 8787)),
             advertiser_ids: None,
             allowed_origins: Vec::new(),
+            public_url: None,
+            allowed_hosts: Vec::new(),
+            insecure_http: false,
+            session_ttl_secs: 12 * 3600,
             db_path: PathBuf::from("tikhash.db"),
             www_dir: PathBuf::from("www"),
             pkg_dir: PathBuf::from("pkg"),
@@ -162,7 +256,7 @@ impl Config {
                 .filter(|v| !v.is_empty())
         };
         let mut c = Config::sandbox();
-        c.access_token = get("TIKTOK_ACCESS_TOKEN");
+        c.access_token = get("TIKTOK_ACCESS_TOKEN").map(AccessToken::from);
         if let Some(base) = get("TIKTOK_API_BASE") {
             if !(base.starts_with("https://") || base.starts_with("http://")) {
                 return Err(invalid(
@@ -210,6 +304,36 @@ impl Config {
                 }
             }
         }
+        if let Some(url) = get("TIKHASH_PUBLIC_URL") {
+            c.public_url = Some(PublicUrl::parse(&url).ok_or_else(|| {
+                invalid(
+                    "TIKHASH_PUBLIC_URL",
+                    "expected https://host[:port] (or http://)",
+                )
+            })?);
+        }
+        if let Some(hosts) = get("TIKHASH_ALLOWED_HOSTS") {
+            for h in split_list(&hosts) {
+                let h = h.to_ascii_lowercase();
+                if axum::http::uri::Authority::try_from(h.as_str()).is_err() || h.contains('@') {
+                    return Err(invalid(
+                        "TIKHASH_ALLOWED_HOSTS",
+                        "each entry is host or host:port, separated by commas",
+                    ));
+                }
+                c.allowed_hosts.push(h);
+            }
+        }
+        if let Some(v) = get("TIKHASH_INSECURE_HTTP") {
+            c.insecure_http = match v.as_str() {
+                "1" | "true" => true,
+                "0" | "false" => false,
+                _ => return Err(invalid("TIKHASH_INSECURE_HTTP", "expected 1 or 0")),
+            };
+        }
+        if let Some(v) = get("TIKHASH_SESSION_TTL_SECS") {
+            c.session_ttl_secs = parse_num("TIKHASH_SESSION_TTL_SECS", &v, 60)?;
+        }
         if let Some(db) = get("TIKHASH_DB") {
             c.db_path = PathBuf::from(db);
         }
@@ -253,6 +377,29 @@ impl Config {
             c.clock = Clock::with_offset(off);
         }
         Ok(c)
+    }
+
+    /// Refuses to expose the proxy beyond this machine unsafely: a non-loopback
+    /// `TIKHASH_LISTEN` needs users (`users_exist`) and an `https://` `TIKHASH_PUBLIC_URL`
+    /// (or `TIKHASH_INSECURE_HTTP=1`).
+    pub fn check_exposure(&self, users_exist: bool) -> Result<(), ConfigError> {
+        if self.listen.ip().is_loopback() {
+            return Ok(());
+        }
+        if !users_exist {
+            return Err(invalid(
+                "TIKHASH_LISTEN",
+                "a non-loopback address needs at least one user first (tikhash-proxy users add NAME --role admin)",
+            ));
+        }
+        let https = self.public_url.as_ref().is_some_and(|u| u.https);
+        if !https && !self.insecure_http {
+            return Err(invalid(
+                "TIKHASH_LISTEN",
+                "a non-loopback address needs TIKHASH_PUBLIC_URL=https://… (or TIKHASH_INSECURE_HTTP=1)",
+            ));
+        }
+        Ok(())
     }
 
     /// True when `advertiser_id` may be used through this proxy.
@@ -312,6 +459,46 @@ mod tests {
         ])
         .unwrap();
         assert!(c.advertiser_allowed("2") && !c.advertiser_allowed("3"));
+    }
+
+    #[test]
+    fn the_token_never_shows_in_debug() {
+        let c = cfg(&[
+            ("TIKTOK_ACCESS_TOKEN", "secret-token-123"),
+            ("TIKHASH_ADVERTISER_IDS", "1"),
+        ])
+        .unwrap();
+        assert!(!format!("{c:?}").contains("secret-token-123"));
+        assert_eq!(c.access_token.unwrap().expose(), "secret-token-123");
+    }
+
+    #[test]
+    fn public_url_and_hosts() {
+        let c = cfg(&[
+            ("TIKHASH_PUBLIC_URL", "https://Tik.Example.com:443/app"),
+            ("TIKHASH_ALLOWED_HOSTS", "a.test, B.test:9000"),
+        ])
+        .unwrap();
+        let u = c.public_url.unwrap();
+        assert_eq!(
+            (u.origin.as_str(), u.host.as_str(), u.https),
+            ("https://tik.example.com", "tik.example.com", true)
+        );
+        assert_eq!(c.allowed_hosts, ["a.test", "b.test:9000"]);
+        assert!(cfg(&[("TIKHASH_PUBLIC_URL", "ftp://x")]).is_err());
+        assert!(cfg(&[("TIKHASH_ALLOWED_HOSTS", "a b")]).is_err());
+    }
+
+    #[test]
+    fn exposure_needs_users_and_https() {
+        let lan = [("TIKHASH_LISTEN", "0.0.0.0:8787")];
+        assert!(cfg(&lan).unwrap().check_exposure(true).is_err());
+        assert!(cfg(&[]).unwrap().check_exposure(false).is_ok());
+        let https = [lan[0], ("TIKHASH_PUBLIC_URL", "https://t.example")];
+        assert!(cfg(&https).unwrap().check_exposure(false).is_err());
+        assert!(cfg(&https).unwrap().check_exposure(true).is_ok());
+        let insecure = [lan[0], ("TIKHASH_INSECURE_HTTP", "1")];
+        assert!(cfg(&insecure).unwrap().check_exposure(true).is_ok());
     }
 
     #[test]

@@ -85,9 +85,35 @@ pub enum AppError {
         /// The HTTP status TikTok answered with.
         status: u16,
     },
-    /// The ledger could not be read or written.
-    #[error("the sync ledger failed: {0}")]
+    /// The ledger could not be read or written. The text is logged where the failure
+    /// happens and never answered: it could carry SQLite's wording about the file.
+    #[error("the sync ledger failed")]
     Ledger(String),
+    /// The request's `Host` is not one this proxy answers for (a DNS-rebinding page sends
+    /// its own name): loopback names, `TIKHASH_PUBLIC_URL`'s host, `TIKHASH_ALLOWED_HOSTS`.
+    #[error("this proxy does not answer for that Host")]
+    MisdirectedHost,
+    /// A state-changing request whose `Origin` is not the proxy's own (or in
+    /// `TIKHASH_ALLOWED_ORIGINS`), or that carries a session cookie without an `Origin` or
+    /// with `Sec-Fetch-Site: cross-site`.
+    #[error("state-changing requests must come from this proxy's own page or an allowed origin")]
+    ForeignOrigin,
+    /// No valid session cookie or API key on a route that needs one.
+    #[error("sign in, or send an API key as Authorization: Bearer")]
+    Unauthenticated,
+    /// A sign-in with a wrong, used or expired link or password; the same answer for every
+    /// cause.
+    #[error("sign-in failed")]
+    SignInFailed,
+    /// The signed-in user or key has a role below the one the route needs.
+    #[error("this needs the {needed} role")]
+    RoleTooLow {
+        /// The role the route needs: `syncer` or `admin`.
+        needed: &'static str,
+    },
+    /// Too many sign-in attempts for this name or from this client; wait a minute.
+    #[error("too many sign-in attempts; wait a minute")]
+    TooManyAttempts,
 }
 
 impl AppError {
@@ -109,6 +135,10 @@ impl AppError {
             }
             AppError::UpstreamTimeout => StatusCode::GATEWAY_TIMEOUT,
             AppError::Ledger(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::MisdirectedHost => StatusCode::MISDIRECTED_REQUEST,
+            AppError::ForeignOrigin | AppError::RoleTooLow { .. } => StatusCode::FORBIDDEN,
+            AppError::Unauthenticated | AppError::SignInFailed => StatusCode::UNAUTHORIZED,
+            AppError::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
         }
     }
 
@@ -129,6 +159,12 @@ impl AppError {
             AppError::UpstreamUnreachable => 95021,
             AppError::UpstreamBadResponse { .. } => 95022,
             AppError::UpstreamTimeout => 95041,
+            AppError::Unauthenticated => 94011,
+            AppError::SignInFailed => 94012,
+            AppError::ForeignOrigin => 94032,
+            AppError::RoleTooLow { .. } => 94033,
+            AppError::MisdirectedHost => 94211,
+            AppError::TooManyAttempts => 94291,
         }
     }
 
@@ -142,6 +178,7 @@ impl AppError {
             | AppError::BadField { field, .. }
             | AppError::LooksLikeRawIdentifier { field } => json!({ "field": field }),
             AppError::AdvertiserNotAllowed { field } => json!({ "field": field }),
+            AppError::RoleTooLow { needed } => json!({ "needed": needed }),
             _ => json!({}),
         }
     }
@@ -203,6 +240,12 @@ mod tests {
             AppError::UpstreamTimeout,
             AppError::UpstreamBadResponse { status: 500 },
             AppError::Ledger("x".into()),
+            AppError::MisdirectedHost,
+            AppError::ForeignOrigin,
+            AppError::Unauthenticated,
+            AppError::SignInFailed,
+            AppError::RoleTooLow { needed: "admin" },
+            AppError::TooManyAttempts,
         ];
         for e in all {
             assert_eq!(
@@ -211,5 +254,11 @@ mod tests {
                 "{e:?}"
             );
         }
+    }
+
+    #[test]
+    fn ledger_failures_never_echo_sqlite() {
+        let e = AppError::Ledger("sqlite: disk I/O error at /secret/path".into());
+        assert!(!e.envelope("r").to_string().contains("secret"));
     }
 }

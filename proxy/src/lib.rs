@@ -2,6 +2,8 @@
 //! hashed batches with retries, keeps the sync ledger, and simulates TikTok when no token
 //! is set. See `proxy/README.md` for the routes, refusal codes and environment.
 
+pub mod access;
+pub mod cli;
 pub mod config;
 pub mod error;
 pub mod guard;
@@ -13,7 +15,8 @@ pub mod state;
 pub mod static_files;
 pub mod upstream;
 
-pub use config::{Clock, Config, ConfigError, RetryPolicy};
+pub use access::Access;
+pub use config::{AccessToken, Clock, Config, ConfigError, RetryPolicy};
 pub use error::AppError;
 pub use ledger::Ledger;
 pub use state::AppState;

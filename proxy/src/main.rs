@@ -1,10 +1,17 @@
-//! `tikhash-proxy`: reads the environment, opens the ledger and serves.
+//! `tikhash-proxy`: reads the environment, opens the ledger and serves; or, with `users …` or
+//! `keys …`, manages who may use it (see `tikhash_proxy::cli`).
 
-use tikhash_proxy::{app, AppState, Config, Ledger};
+use std::io::IsTerminal;
+use tikhash_proxy::access::{sessions, users};
+use tikhash_proxy::{app, cli, AppState, Clock, Config, Ledger};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if cli::is_subcommand(&args) {
+        std::process::exit(subcommand(&args));
+    }
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_default_env()
@@ -17,10 +24,37 @@ async fn main() {
     }
 }
 
+/// Runs `users …` / `keys …` on `TIKHASH_DB`; the exit code.
+fn subcommand(args: &[String]) -> i32 {
+    let db = std::env::var("TIKHASH_DB")
+        .ok()
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| Config::sandbox().db_path.display().to_string());
+    let stdin = std::io::stdin();
+    if args.get(1).map(String::as_str) == Some("add") && stdin.is_terminal() {
+        eprint!("password (shown as you type; or pipe it in): ");
+    }
+    let mut input = stdin.lock();
+    let mut out = std::io::stdout().lock();
+    let now = Clock::default().now();
+    match cli::run(args, std::path::Path::new(&db), now, &mut input, &mut out) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("tikhash-proxy: {e}");
+            2
+        }
+    }
+}
+
 async fn run() -> Result<(), String> {
     let config = Config::from_env().map_err(|e| format!("configuration error: {e}"))?;
     let ledger = Ledger::open(&config.db_path)
         .map_err(|e| format!("cannot open ledger {}: {e}", config.db_path.display()))?;
+    let users_exist = users::count(&ledger).map_err(|e| format!("cannot read users: {e}"))? > 0;
+    config
+        .check_exposure(users_exist)
+        .map_err(|e| format!("refusing to start: {e}"))?;
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
@@ -38,6 +72,14 @@ async fn run() -> Result<(), String> {
         "tikhash-proxy {} listening on http://{addr} — {mode}",
         env!("CARGO_PKG_VERSION")
     );
+    if addr.ip().is_loopback() && !users_exist {
+        let token = sessions::issue_link(&ledger, config.clock.now())
+            .map_err(|e| format!("cannot make the sign-in link: {e}"))?;
+        println!(
+            "tikhash-proxy: sign in as the owner (admin) with this one-time link, valid {} minutes: http://{addr}/?login={token}",
+            sessions::LINK_TTL_SECS / 60
+        );
+    }
     let state =
         AppState::new(config, ledger).map_err(|e| format!("cannot build HTTP client: {e}"))?;
     axum::serve(listener, app(state))

@@ -1,9 +1,10 @@
 //! One path for every TikTok request the guard accepted: lock → (REPLACE rule) → forward →
 //! on `code: 0`, the ledger. The route handlers only read the body and call the guard.
 
+use crate::access::AuditInfo;
 use crate::error::AppError;
 use crate::guard::{Checked, Effect, FileAction, UpdatePlan};
-use crate::ledger::LedgerError;
+use crate::ledger::{HeldReplace, LedgerError, ReplaceCheck};
 use crate::state::AppState;
 use crate::upstream::Reply;
 use axum::http::{header, HeaderValue, StatusCode};
@@ -18,35 +19,58 @@ pub const REPLACE_INTERVAL_SECS: i64 = tikhash::payload::limits::REPLACE_INTERVA
 pub async fn run(state: &AppState, checked: Checked) -> Result<Response, AppError> {
     let start = Instant::now();
     let _locks = state.lock_audiences(checked.locks.clone()).await;
-    if let Effect::Update(plan) = &checked.effect {
-        check_replace_interval(state, plan).await?;
+    let held = match &checked.effect {
+        Effect::Update(plan) => reserve_replace(state, plan).await?,
+        _ => None,
+    };
+    let result = async {
+        let reply = state.forward(&checked.out).await?;
+        if reply.code == 0 {
+            acknowledge(state, &checked.effect, &reply).await?;
+        }
+        let audit = AuditInfo {
+            advertiser_id: checked.advertiser_id.clone(),
+            audience_id: checked
+                .audience_id
+                .clone()
+                .or_else(|| id_string(reply.data.get("custom_audience_id")))
+                .or_else(|| id_string(reply.data.get("audience_id"))),
+            count: Some(checked.count as u64),
+            tiktok_request_id: Some(reply.request_id.clone()).filter(|r| !r.is_empty()),
+            code: Some(reply.code),
+        };
+        let mut response = respond(checked.out.endpoint, reply, checked.count, start);
+        response.extensions_mut().insert(audit);
+        Ok(response)
     }
-    let reply = state.forward(&checked.out).await?;
-    if reply.code == 0 {
-        acknowledge(state, &checked.effect, &reply).await?;
+    .await;
+    if let Some(held) = held {
+        held.release().await;
     }
-    Ok(respond(checked.out.endpoint, reply, checked.count, start))
+    result
 }
 
-/// A REPLACE with files within 24 h of the last acknowledged one is refused before TikTok
-/// sees it (TikTok would reject it with the same words).
-async fn check_replace_interval(state: &AppState, plan: &UpdatePlan) -> Result<(), AppError> {
+/// A REPLACE with files within 24 h of the last acknowledged one (or while another is under
+/// way, in this process or another on the same ledger) is refused before TikTok sees it
+/// (TikTok would reject it with the same words). The check and the reservation are one
+/// `BEGIN IMMEDIATE` transaction; the slot is given back once TikTok has answered.
+async fn reserve_replace(
+    state: &AppState,
+    plan: &UpdatePlan,
+) -> Result<Option<HeldReplace>, AppError> {
     if plan.action != FileAction::Replace || plan.file_paths.is_empty() {
-        return Ok(());
+        return Ok(None);
     }
-    let (ledger, adv, aud) = (
+    let (ledger, adv, aud, now) = (
         state.ledger().clone(),
         plan.advertiser_id.clone(),
         plan.audience_id.clone(),
+        state.clock().now(),
     );
-    if let Some(t) = blocking(move || ledger.last_replace_at(&adv, &aud)).await? {
-        if state.clock().now() - t < REPLACE_INTERVAL_SECS {
-            return Err(AppError::ReplaceTooSoon {
-                retry_after: t + REPLACE_INTERVAL_SECS,
-            });
-        }
+    match blocking(move || ledger.reserve_replace(&adv, &aud, now, REPLACE_INTERVAL_SECS)).await? {
+        ReplaceCheck::TooSoon { retry_after } => Err(AppError::ReplaceTooSoon { retry_after }),
+        ReplaceCheck::Reserved(r) => Ok(Some(HeldReplace::new(state.ledger().clone(), r))),
     }
-    Ok(())
 }
 
 async fn acknowledge(state: &AppState, effect: &Effect, reply: &Reply) -> Result<(), AppError> {

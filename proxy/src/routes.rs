@@ -23,6 +23,8 @@ const V: &str = "/open_api/v1.3/";
 /// Builds the router.
 pub fn router(state: AppState) -> Router {
     let cfg = state.config().clone();
+    // access: sign-in, session, users, keys and audit routes, and the checks around it all.
+    let access = crate::access::Access::new(&cfg, state.ledger().clone());
     let mut app = Router::new()
         .route(&format!("{V}segment/audience/"), post(segment_audience))
         .route(&format!("{V}segment/mapping/"), post(segment_mapping))
@@ -52,6 +54,7 @@ pub fn router(state: AppState) -> Router {
         .nest_service("/pkg", static_files::dir(&cfg.pkg_dir))
         .fallback_service(static_files::dir(&cfg.www_dir))
         .with_state(state)
+        .merge(crate::access::routes::router(access.clone())) // access
         .layer(TraceLayer::new_for_http());
     if !cfg.allowed_origins.is_empty() {
         let origins: Vec<HeaderValue> = cfg
@@ -62,12 +65,13 @@ pub fn router(state: AppState) -> Router {
         app = app.layer(
             CorsLayer::new()
                 .allow_origin(AllowOrigin::list(origins))
-                .allow_methods([Method::GET, Method::POST])
-                .allow_headers([header::CONTENT_TYPE])
+                .allow_methods([Method::GET, Method::POST, Method::DELETE])
+                .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION])
                 .max_age(std::time::Duration::from_secs(600)),
         );
     }
-    app
+    // access: outermost, so the Host check comes before everything (CORS included).
+    access.wrap(app)
 }
 
 async fn not_found() -> AppError {

@@ -78,7 +78,7 @@ impl Reply {
 pub struct Upstream {
     client: reqwest::Client,
     base: String,
-    token: String,
+    token: crate::config::AccessToken,
     retry: RetryPolicy,
 }
 
@@ -103,7 +103,7 @@ impl Upstream {
         Ok(Upstream {
             client: b.build()?,
             base: base.trim_end_matches('/').to_string(),
-            token: token.to_string(),
+            token: token.into(),
             retry,
         })
     }
@@ -117,7 +117,7 @@ impl Upstream {
         let mut req = self
             .client
             .request(out.method.clone(), url)
-            .header("Access-Token", &self.token)
+            .header("Access-Token", self.token.expose())
             .timeout(timeout);
         if out.method == Method::POST {
             if let Some(ct) = &out.content_type {

@@ -444,3 +444,30 @@ proptest! {
         let _ = tikhash_proxy::guard::check_mapping(&c, s.as_bytes());
     }
 }
+
+#[tokio::test]
+async fn a_forwarded_request_is_audited_without_values() {
+    let (fake, t) = setup().await;
+    fake.then(ok_envelope(json!({})));
+    let body = mapping_body("add", "5", &[email(1), email(2)]);
+    let a = post_json(&t.router, MAPPING, &body).await;
+    assert_eq!(a.code(), 0);
+    let audit = get(&t.router, "/tikhash/audit").await;
+    assert_eq!(audit.status, StatusCode::OK, "{}", audit.text());
+    let entries = audit.json()["data"]["entries"].clone();
+    let e = entries
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["route"] == MAPPING)
+        .unwrap_or_else(|| panic!("no audit entry: {entries}"));
+    assert_eq!(e["advertiser_id"], ADV);
+    assert_eq!(e["audience_id"], "5");
+    assert_eq!(e["count"], 2);
+    assert_eq!(e["tiktok_request_id"], "tt-req-1");
+    assert_eq!(e["code"], 0);
+    assert!(
+        !audit.text().contains(&email(1)),
+        "the audit log holds a digest"
+    );
+}

@@ -510,11 +510,13 @@ async fn restart_keeps_the_ledger() {
     let before = ledger_counts(&t.router, &aud).await;
     let TestApp {
         router,
+        raw,
         state,
         _dir,
         db,
+        ..
     } = t;
-    drop((router, state));
+    drop((router, raw, state));
     let t2 = build_with_db(sandbox_config(), _dir, db);
     assert_eq!(ledger_counts(&t2.router, &aud).await, before);
     assert_eq!(before["members"]["EMAIL_SHA256"], 2);

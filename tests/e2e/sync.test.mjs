@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { launch } from './lib.mjs';
+import { signInThroughLink } from './auth.mjs';
 import { parseRecords } from '../../www/csv.js';
 
 const BASE = process.env.TIKHASH_E2E_URL;
@@ -79,15 +80,18 @@ let browser;
 const pending = [];
 const captured = [];
 
+let signedIn;
 before(async () => {
   browser = await launch();
+  // Signed in the way a new user is: the proxy's one-time start-up link.
+  signedIn = await signInThroughLink(browser);
 });
 after(async () => {
   await browser?.close();
 });
 
 async function openPage() {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true, storageState: signedIn });
   context.on('request', (r) => {
     pending.push(
       (async () => {

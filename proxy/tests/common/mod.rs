@@ -13,6 +13,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tikhash::Algorithm;
+use tikhash_proxy::access::Role;
 use tikhash_proxy::{app, AppState, Config, Ledger, RetryPolicy};
 use tower::ServiceExt;
 
@@ -43,10 +44,43 @@ pub fn sandbox_config() -> Config {
 }
 
 pub struct TestApp {
+    /// The app as an admin script sees it: every request gets `Host: 127.0.0.1:8787` and
+    /// the admin API key unless it brings its own Host, Authorization or Cookie.
     pub router: Router,
+    /// The app with nothing added: what an attacker (or a browser) reaches.
+    pub raw: Router,
     pub state: AppState,
     pub _dir: tempfile::TempDir,
     pub db: std::path::PathBuf,
+    /// The admin API key the helpers send.
+    pub admin_key: String,
+}
+
+pub const HOST: &str = "127.0.0.1:8787";
+
+/// Adds `Host` and the admin key to requests that do not bring their own.
+fn with_defaults(router: Router, key: String) -> Router {
+    router.layer(axum::middleware::map_request(
+        move |mut req: Request<Body>| {
+            let key = key.clone();
+            async move {
+                let h = req.headers_mut();
+                if !h.contains_key("host") {
+                    h.insert("host", HOST.parse().unwrap());
+                }
+                if !h.contains_key("authorization") && !h.contains_key("cookie") {
+                    h.insert("authorization", format!("Bearer {key}").parse().unwrap());
+                }
+                req
+            }
+        },
+    ))
+}
+
+/// Creates an API key directly in the ledger.
+pub fn make_key(ledger: &Ledger, name: &str, role: Role) -> String {
+    tikhash_proxy::access::keys::create(ledger, name, role, tikhash_proxy::Clock::default().now())
+        .unwrap()
 }
 
 pub fn build(config: Config) -> TestApp {
@@ -57,13 +91,32 @@ pub fn build(config: Config) -> TestApp {
 
 pub fn build_with_db(config: Config, dir: tempfile::TempDir, db: std::path::PathBuf) -> TestApp {
     let ledger = Ledger::open(&db).unwrap();
+    let admin_key = make_key(
+        &ledger,
+        &format!("test-admin-{}", fastrand_name()),
+        Role::Admin,
+    );
     let state = AppState::new(config, ledger).unwrap();
+    let raw = app(state.clone());
     TestApp {
-        router: app(state.clone()),
+        router: with_defaults(raw.clone(), admin_key.clone()),
+        raw,
         state,
         _dir: dir,
         db,
+        admin_key,
     }
+}
+
+/// A distinct suffix for key names (a restarted app on the same file adds another key).
+fn fastrand_name() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    format!(
+        "{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    )
 }
 
 pub struct Answer {
