@@ -2,12 +2,15 @@
 //! hashed batches with retries, keeps the sync ledger, and simulates TikTok when no token
 //! is set. See `proxy/README.md` for the routes, refusal codes and environment.
 
+pub mod body_gate;
 pub mod config;
 pub mod error;
 pub mod guard;
+pub mod headers;
 pub mod ledger;
 pub mod routes;
 pub mod sandbox;
+pub mod server;
 pub mod state;
 pub mod static_files;
 pub mod upstream;

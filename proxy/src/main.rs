@@ -1,5 +1,6 @@
 //! `tikhash-proxy`: reads the environment, opens the ledger and serves.
 
+use tikhash_proxy::server::{self, ServerLimits};
 use tikhash_proxy::{app, AppState, Config, Ledger};
 use tracing_subscriber::EnvFilter;
 
@@ -38,12 +39,12 @@ async fn run() -> Result<(), String> {
         "tikhash-proxy {} listening on http://{addr} — {mode}",
         env!("CARGO_PKG_VERSION")
     );
+    let limits = ServerLimits::from_config(&config);
     let state =
         AppState::new(config, ledger).map_err(|e| format!("cannot build HTTP client: {e}"))?;
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
-        .map_err(|e| e.to_string())
+    server::serve(listener, app(state), limits, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await;
+    Ok(())
 }
