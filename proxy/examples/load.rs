@@ -17,6 +17,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tikhash::Algorithm;
+use tikhash_proxy::server::{self, ServerLimits};
 use tikhash_proxy::{app, AppState, Config, Ledger};
 
 const ADV: &str = "7012345678901234567";
@@ -127,9 +128,13 @@ async fn main() {
         .await
         .expect("bind");
     let addr = listener.local_addr().expect("addr");
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app(state)).await;
-    });
+    let limits = ServerLimits::from_config(state.config());
+    tokio::spawn(server::serve(
+        listener,
+        app(state),
+        limits,
+        std::future::pending(),
+    ));
     let base = format!("http://{addr}");
     let client = reqwest::Client::builder()
         .no_proxy()

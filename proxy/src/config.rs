@@ -195,12 +195,25 @@ pub struct Config {
     pub session_ttl_secs: i64,
     /// `TIKHASH_DB`: the ledger's SQLite file (default `./tikhash.db`).
     pub db_path: PathBuf,
-    /// `TIKHASH_WWW_DIR`: the web page, served at `/` (default `www`).
-    pub www_dir: PathBuf,
-    /// `TIKHASH_PKG_DIR`: the npm package folder, served at `/pkg/` (default `pkg`).
-    pub pkg_dir: PathBuf,
+    /// `TIKHASH_WWW_DIR`: a folder served at `/` instead of the page embedded in the
+    /// binary (development). `None`: the embedded page.
+    pub www_dir: Option<PathBuf>,
+    /// `TIKHASH_PKG_DIR`: a folder served at `/pkg/` instead of the npm package embedded in
+    /// the binary (development). `None`: the embedded package.
+    pub pkg_dir: Option<PathBuf>,
     /// `TIKHASH_MAX_BODY_BYTES` (default 64 MiB: TikTok takes customer files up to 50 MB).
     pub max_body_bytes: usize,
+    /// `TIKHASH_MAX_INFLIGHT_BODY_BYTES` (default 64 MiB): request bodies being read and
+    /// checked at once, counted by declared size (or `max_body_bytes` when undeclared); the
+    /// others wait, so memory stays bounded under concurrent large bodies.
+    pub max_inflight_body_bytes: usize,
+    /// `TIKHASH_HEADER_TIMEOUT_MS` (default 10 000): time for a client to send its request
+    /// headers, and for an idle keep-alive connection to start its next request; then the
+    /// connection is closed.
+    pub header_timeout: Duration,
+    /// `TIKHASH_BODY_TIMEOUT_MS` (default 60 000): time for a client to send a whole request
+    /// body, from when the proxy starts reading it; then it answers 408.
+    pub body_timeout: Duration,
     /// Retries and timeouts for TikTok.
     pub retry: RetryPolicy,
     /// `TIKHASH_SANDBOX_RATE`: sandbox requests per second before it answers 40100
@@ -227,9 +240,12 @@ impl Config {
             insecure_http: false,
             session_ttl_secs: 12 * 3600,
             db_path: PathBuf::from("tikhash.db"),
-            www_dir: PathBuf::from("www"),
-            pkg_dir: PathBuf::from("pkg"),
+            www_dir: None,
+            pkg_dir: None,
             max_body_bytes: 64 * 1024 * 1024,
+            max_inflight_body_bytes: 64 * 1024 * 1024,
+            header_timeout: Duration::from_millis(10_000),
+            body_timeout: Duration::from_millis(60_000),
             retry: RetryPolicy::default(),
             sandbox_rate: 50,
             sandbox_min_audience: 1000,
@@ -338,13 +354,23 @@ impl Config {
             c.db_path = PathBuf::from(db);
         }
         if let Some(d) = get("TIKHASH_WWW_DIR") {
-            c.www_dir = PathBuf::from(d);
+            c.www_dir = Some(PathBuf::from(d));
         }
         if let Some(d) = get("TIKHASH_PKG_DIR") {
-            c.pkg_dir = PathBuf::from(d);
+            c.pkg_dir = Some(PathBuf::from(d));
         }
         if let Some(v) = get("TIKHASH_MAX_BODY_BYTES") {
             c.max_body_bytes = parse_num("TIKHASH_MAX_BODY_BYTES", &v, 1)?;
+        }
+        if let Some(v) = get("TIKHASH_MAX_INFLIGHT_BODY_BYTES") {
+            c.max_inflight_body_bytes = parse_num("TIKHASH_MAX_INFLIGHT_BODY_BYTES", &v, 1024)?;
+        }
+        if let Some(v) = get("TIKHASH_HEADER_TIMEOUT_MS") {
+            c.header_timeout =
+                Duration::from_millis(parse_num("TIKHASH_HEADER_TIMEOUT_MS", &v, 1)?);
+        }
+        if let Some(v) = get("TIKHASH_BODY_TIMEOUT_MS") {
+            c.body_timeout = Duration::from_millis(parse_num("TIKHASH_BODY_TIMEOUT_MS", &v, 1)?);
         }
         if let Some(v) = get("TIKHASH_UPSTREAM_MAX_ATTEMPTS") {
             c.retry.max_attempts = parse_num("TIKHASH_UPSTREAM_MAX_ATTEMPTS", &v, 1)?;
@@ -447,6 +473,26 @@ mod tests {
         assert!(c.is_sandbox());
         assert_eq!(c.listen.to_string(), "127.0.0.1:8787");
         assert!(c.advertiser_allowed("123"));
+        assert!(
+            c.www_dir.is_none() && c.pkg_dir.is_none(),
+            "embedded files by default"
+        );
+        assert!(c.header_timeout <= Duration::from_secs(10));
+    }
+
+    #[test]
+    fn limits_are_read() {
+        let c = cfg(&[
+            ("TIKHASH_HEADER_TIMEOUT_MS", "250"),
+            ("TIKHASH_BODY_TIMEOUT_MS", "1500"),
+            ("TIKHASH_MAX_INFLIGHT_BODY_BYTES", "4096"),
+            ("TIKHASH_WWW_DIR", "site"),
+        ])
+        .unwrap();
+        assert_eq!(c.header_timeout, Duration::from_millis(250));
+        assert_eq!(c.body_timeout, Duration::from_millis(1500));
+        assert_eq!(c.max_inflight_body_bytes, 4096);
+        assert_eq!(c.www_dir, Some(PathBuf::from("site")));
     }
 
     #[test]
@@ -507,6 +553,9 @@ mod tests {
         assert!(cfg(&[("TIKHASH_SANDBOX_RATE", "0")]).is_err());
         assert!(cfg(&[("TIKHASH_ALLOWED_ORIGINS", "http://a.test/")]).is_err());
         assert!(cfg(&[("TIKTOK_API_BASE", "ftp://x")]).is_err());
+        assert!(cfg(&[("TIKHASH_HEADER_TIMEOUT_MS", "0")]).is_err());
+        assert!(cfg(&[("TIKHASH_BODY_TIMEOUT_MS", "soon")]).is_err());
+        assert!(cfg(&[("TIKHASH_MAX_INFLIGHT_BODY_BYTES", "100")]).is_err());
         assert_eq!(
             cfg(&[("TIKHASH_SANDBOX_MIN_AUDIENCE", "3")])
                 .unwrap()

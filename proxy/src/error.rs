@@ -43,6 +43,12 @@ pub enum AppError {
         /// The configured limit in bytes.
         limit: usize,
     },
+    /// The client did not send the whole body within `TIKHASH_BODY_TIMEOUT_MS`.
+    #[error("the request body did not arrive within {limit_ms} ms; nothing was forwarded")]
+    BodyTimeout {
+        /// The configured body timeout in milliseconds.
+        limit_ms: u64,
+    },
     /// The `Content-Type` is not the one the endpoint takes.
     #[error("this endpoint takes {expected}")]
     UnsupportedMediaType {
@@ -126,6 +132,7 @@ impl AppError {
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             AppError::ReplaceTooSoon { .. } => StatusCode::CONFLICT,
             AppError::BodyTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::BodyTimeout { .. } => StatusCode::REQUEST_TIMEOUT,
             AppError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::NotAHash { .. }
             | AppError::BadField { .. }
@@ -151,6 +158,7 @@ impl AppError {
             AppError::MethodNotAllowed => 94051,
             AppError::ReplaceTooSoon { .. } => 94091,
             AppError::BodyTooLarge { .. } => 94131,
+            AppError::BodyTimeout { .. } => 94081,
             AppError::UnsupportedMediaType { .. } => 94151,
             AppError::NotAHash { .. } => 94221,
             AppError::BadField { .. } => 94222,
@@ -224,6 +232,7 @@ mod tests {
             AppError::MethodNotAllowed,
             AppError::ReplaceTooSoon { retry_after: 1 },
             AppError::BodyTooLarge { limit: 1 },
+            AppError::BodyTimeout { limit_ms: 1 },
             AppError::UnsupportedMediaType {
                 expected: "application/json",
             },

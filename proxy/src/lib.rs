@@ -3,14 +3,17 @@
 //! is set. See `proxy/README.md` for the routes, refusal codes and environment.
 
 pub mod access;
+pub mod body_gate;
 pub mod cli;
 pub mod config;
 pub mod error;
 pub mod guard;
+pub mod headers;
 pub mod ledger;
 pub mod pipeline;
 pub mod routes;
 pub mod sandbox;
+pub mod server;
 pub mod state;
 pub mod static_files;
 pub mod upstream;

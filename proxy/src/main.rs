@@ -3,6 +3,7 @@
 
 use std::io::IsTerminal;
 use tikhash_proxy::access::{sessions, users};
+use tikhash_proxy::server::{self, ServerLimits};
 use tikhash_proxy::{app, cli, AppState, Clock, Config, Ledger};
 use tracing_subscriber::EnvFilter;
 
@@ -47,6 +48,14 @@ fn subcommand(args: &[String]) -> i32 {
     }
 }
 
+/// One line on stdout. A closed stdout (`tikhash-proxy | head -1`, a supervisor that stopped
+/// reading) must not stop the server, so write errors are ignored.
+fn say(line: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{line}").and_then(|()| out.flush());
+}
+
 async fn run() -> Result<(), String> {
     let config = Config::from_env().map_err(|e| format!("configuration error: {e}"))?;
     let ledger = Ledger::open(&config.db_path)
@@ -68,24 +77,24 @@ async fn run() -> Result<(), String> {
             config.advertiser_ids.as_ref().map_or(0, |s| s.len())
         )
     };
-    println!(
+    say(&format!(
         "tikhash-proxy {} listening on http://{addr} — {mode}",
         env!("CARGO_PKG_VERSION")
-    );
+    ));
     if addr.ip().is_loopback() && !users_exist {
         let token = sessions::issue_link(&ledger, config.clock.now())
             .map_err(|e| format!("cannot make the sign-in link: {e}"))?;
-        println!(
+        say(&format!(
             "tikhash-proxy: sign in as the owner (admin) with this one-time link, valid {} minutes: http://{addr}/?login={token}",
             sessions::LINK_TTL_SECS / 60
-        );
+        ));
     }
+    let limits = ServerLimits::from_config(&config);
     let state =
         AppState::new(config, ledger).map_err(|e| format!("cannot build HTTP client: {e}"))?;
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
-        .map_err(|e| e.to_string())
+    server::serve(listener, app(state), limits, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await;
+    Ok(())
 }

@@ -6,25 +6,34 @@ use crate::error::{new_request_id, AppError};
 use crate::guard;
 use crate::pipeline::{self, blocking};
 use crate::state::AppState;
-use crate::static_files;
+use crate::static_files::StaticFiles;
+use crate::{body_gate, headers};
 use axum::body::Body;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{header, HeaderMap, HeaderValue, Method};
+use axum::http::{header, HeaderMap, HeaderValue, Method, Uri};
+use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get, post};
 use axum::{Json, Router};
 use bytes::Bytes;
 use serde_json::{json, Value};
+use std::sync::Arc;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::trace::TraceLayer;
 
 const V: &str = "/open_api/v1.3/";
 
-/// Builds the router.
+/// Builds the router. Layers, outermost first: security headers (every response), CORS
+/// (when configured), tracing (method and path, never the query), the body gate (permits
+/// and the body deadline), then the routes and the static files.
 pub fn router(state: AppState) -> Router {
     let cfg = state.config().clone();
     // access: sign-in, session, users, keys and audit routes, and the checks around it all.
     let access = crate::access::Access::new(&cfg, state.ledger().clone());
+    let files = Arc::new(StaticFiles::new(
+        cfg.www_dir.as_deref(),
+        cfg.pkg_dir.as_deref(),
+    ));
     let mut app = Router::new()
         .route(&format!("{V}segment/audience/"), post(segment_audience))
         .route(&format!("{V}segment/mapping/"), post(segment_mapping))
@@ -51,11 +60,18 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/tikhash/{*rest}", any(not_found))
         .method_not_allowed_fallback(method_not_allowed)
-        .nest_service("/pkg", static_files::dir(&cfg.pkg_dir))
-        .fallback_service(static_files::dir(&cfg.www_dir))
+        .fallback(move |method: Method, uri: Uri| async move {
+            files.respond(&method, &uri).await
+        })
+        .layer(middleware::from_fn_with_state(state.clone(), body_gate::gate))
         .with_state(state)
         .merge(crate::access::routes::router(access.clone())) // access
-        .layer(TraceLayer::new_for_http());
+        .layer(
+            // The default span holds the whole URI, query included; a query can carry ids.
+            TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<Body>| {
+                tracing::debug_span!("request", method = %req.method(), path = %req.uri().path())
+            }),
+        );
     if !cfg.allowed_origins.is_empty() {
         let origins: Vec<HeaderValue> = cfg
             .allowed_origins
@@ -70,8 +86,9 @@ pub fn router(state: AppState) -> Router {
                 .max_age(std::time::Duration::from_secs(600)),
         );
     }
-    // access: outermost, so the Host check comes before everything (CORS included).
-    access.wrap(app)
+    // access: outside CORS, so the Host check comes before everything else; the security
+    // headers outermost, so access's own refusals carry them too.
+    access.wrap(app).layer(middleware::from_fn(headers::secure))
 }
 
 async fn not_found() -> AppError {

@@ -529,8 +529,8 @@ async fn static_files_and_wasm_mime() {
     std::fs::write(www.path().join("index.html"), "<h1>tikhash</h1>").unwrap();
     std::fs::write(pkg.path().join("tikhash_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
     let mut c = sandbox_config();
-    c.www_dir = www.path().to_path_buf();
-    c.pkg_dir = pkg.path().to_path_buf();
+    c.www_dir = Some(www.path().to_path_buf());
+    c.pkg_dir = Some(pkg.path().to_path_buf());
     let t = build(c);
     let a = get(&t.router, "/").await;
     assert_eq!(a.status, StatusCode::OK);
