@@ -52,9 +52,21 @@ fn pct(sorted: &[f64], p: f64) -> f64 {
     sorted[i]
 }
 
+/// The admin API key the load clients send (access control is on for every route).
+static API_KEY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+fn auth_headers() -> reqwest::header::HeaderMap {
+    let mut h = reqwest::header::HeaderMap::new();
+    if let Some(Ok(v)) = API_KEY.get().map(|k| format!("Bearer {k}").parse()) {
+        h.insert(reqwest::header::AUTHORIZATION, v);
+    }
+    h
+}
+
 async fn run(base: &str, s: &Scenario, total: usize, conc: usize) -> Stats {
     let client = reqwest::Client::builder()
         .no_proxy()
+        .default_headers(auth_headers())
         .pool_max_idle_per_host(conc)
         .build()
         .expect("client");
@@ -123,6 +135,11 @@ async fn main() {
     let mut config = Config::sandbox();
     config.sandbox_rate = u32::MAX;
     let ledger = Ledger::open(&dir.join("ledger.db")).expect("ledger");
+    // access: every request authenticates with an admin API key.
+    let key =
+        tikhash_proxy::access::keys::create(&ledger, "load", tikhash_proxy::access::Role::Admin, 0)
+            .expect("api key");
+    let _ = API_KEY.set(key);
     let state = AppState::new(config, ledger).expect("state");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
@@ -138,6 +155,7 @@ async fn main() {
     let base = format!("http://{addr}");
     let client = reqwest::Client::builder()
         .no_proxy()
+        .default_headers(auth_headers())
         .build()
         .expect("client");
 

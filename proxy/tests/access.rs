@@ -641,3 +641,24 @@ async fn the_token_is_redacted_in_every_debug() {
     let all = format!("{:?} {:?}", t.state, t.state.config());
     assert!(!all.contains("test-token-XYZ"), "{all}");
 }
+
+#[tokio::test]
+async fn the_cookie_is_secure_behind_an_https_public_url() {
+    let mut c = sandbox_config();
+    c.public_url = tikhash_proxy::config::PublicUrl::parse("https://tik.example");
+    let t = build(c);
+    let token = sessions::issue_link(t.state.ledger(), t.state.clock().now()).unwrap();
+    let mut r = json_req("/tikhash/login/link", &json!({}))
+        .header("origin", "https://tik.example")
+        .body(Body::from(json!({ "token": token }).to_string()))
+        .unwrap();
+    // Reached through the TLS front end under the public name.
+    r.headers_mut()
+        .insert("host", "tik.example".parse().unwrap());
+    let a = send(&t.raw, r).await;
+    assert_eq!(a.code(), 0, "{}", a.text());
+    assert!(a.headers["set-cookie"]
+        .to_str()
+        .unwrap()
+        .ends_with("; Secure"));
+}

@@ -397,6 +397,9 @@ test('Customer File Audience: upload + create, Mirror by REPLACE, then the 24 h 
   await page.context().close();
 });
 
+/** The tests' own calls to the proxy (not the page's) use the admin API key e2e.sh made. */
+const API_AUTH = { authorization: `Bearer ${process.env.TIKHASH_E2E_KEY}` };
+
 /** Another sync's REPLACE, straight through the proxy's API (not from the page). */
 async function replaceThroughApi(advertiserId, audienceId, emails) {
   const bytes = Buffer.from(emails.map((e) => `${sha256(e)}\n`).join(''));
@@ -406,11 +409,11 @@ async function replaceThroughApi(advertiserId, audienceId, emails) {
   form.set('file_signature', createHash('md5').update(bytes).digest('hex'));
   form.set('file_name', 'other-sync.txt');
   form.set('file', new Blob([bytes], { type: 'text/plain' }), 'other-sync.txt');
-  const up = await (await fetch(`${BASE}/open_api/v1.3/dmp/custom_audience/file/upload/`, { method: 'POST', body: form })).json();
+  const up = await (await fetch(`${BASE}/open_api/v1.3/dmp/custom_audience/file/upload/`, { method: 'POST', headers: API_AUTH, body: form })).json();
   assert.equal(up.code, 0, `upload: ${JSON.stringify(up)}`);
   const res = await fetch(`${BASE}/open_api/v1.3/dmp/custom_audience/update/`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { ...API_AUTH, 'content-type': 'application/json' },
     body: JSON.stringify({ advertiser_id: advertiserId, custom_audience_id: audienceId, action: 'REPLACE', file_paths: [up.data.file_path] }),
   });
   const env = await res.json();
@@ -426,7 +429,7 @@ test('Customer File Audience, Mirror: a REPLACE the proxy itself refuses (409) i
   const advertiserId = await page.inputValue('#advertiser-id');
   const audienceId = await page.inputValue('#audience-id');
   assert.ok(audienceId);
-  const ledger = async () => (await (await fetch(`${BASE}/tikhash/ledger/${advertiserId}/${audienceId}`)).json()).data;
+  const ledger = async () => (await (await fetch(`${BASE}/tikhash/ledger/${advertiserId}/${audienceId}`, { headers: API_AUTH })).json()).data;
   assert.equal((await ledger()).last_replace_at, null, 'no REPLACE yet, so the page plans one');
   await choose(page, 'customer_file', 'mirror');
   await page.selectOption('#mirror-strategy', 'replace');
