@@ -174,6 +174,9 @@ async fn run(proxy: &Proxy, s: &Scenario, n: usize) -> (Vec<(u16, usize)>, f64) 
     let client = reqwest::Client::builder()
         .no_proxy()
         .timeout(Duration::from_secs(300))
+        // reqwest's default TCP_USER_TIMEOUT (30 s) would abort a request that waits its
+        // turn longer than that with its body unread; browsers have no such limit.
+        .tcp_user_timeout(None)
         .build()
         .expect("client");
     let start = Instant::now();
@@ -190,7 +193,10 @@ async fn run(proxy: &Proxy, s: &Scenario, n: usize) -> (Vec<(u16, usize)>, f64) 
                     let _ = r.bytes().await;
                     status
                 }
-                Err(_) => 0,
+                Err(e) => {
+                    eprintln!("request failed: {e:?}");
+                    0
+                }
             }
         }));
     }
@@ -250,7 +256,9 @@ async fn main() {
     );
     println!("| body | answers | seconds | peak RSS (VmHWM) |");
     println!("|---|---|---:|---:|");
-    for s in &scenarios {
+    // `TIKHASH_MEMORY_ONLY=zeros` (a word of a scenario's name) runs that one alone.
+    let only = std::env::var("TIKHASH_MEMORY_ONLY").unwrap_or_default();
+    for s in scenarios.iter().filter(|s| s.name.contains(only.as_str())) {
         let proxy = Proxy::start(inflight);
         let (counts, secs) = run(&proxy, s, n).await;
         let answers: Vec<String> = counts.iter().map(|(st, c)| format!("{c}× {st}")).collect();

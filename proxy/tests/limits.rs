@@ -190,6 +190,48 @@ async fn idle_keep_alive_connections_are_closed() {
 }
 
 #[tokio::test]
+async fn shutdown_stops_accepting_and_ends_the_loop() {
+    let c = sandbox_config();
+    let limits = ServerLimits {
+        header_timeout: Duration::from_secs(30),
+        shutdown_grace: Duration::from_secs(5),
+    };
+    let t = build(c);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = oneshot::channel::<()>();
+    let serving = tokio::spawn(server::serve(
+        listener,
+        t.router.clone(),
+        limits,
+        async move {
+            let _ = stopped.await;
+        },
+    ));
+    // An idle keep-alive connection must not hold the shutdown for its 30 s.
+    let mut conn = TcpStream::connect(addr).await.unwrap();
+    conn.write_all(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        .await
+        .unwrap();
+    assert_eq!(
+        read_response(&mut conn, Duration::from_secs(2))
+            .await
+            .unwrap()
+            .0,
+        200
+    );
+    let start = Instant::now();
+    stop.send(()).unwrap();
+    tokio::time::timeout(Duration::from_secs(3), serving)
+        .await
+        .expect("the serve loop did not end")
+        .unwrap();
+    assert!(start.elapsed() < Duration::from_secs(3));
+    assert!(read_until_closed(&mut conn, Duration::from_secs(2)).await.1);
+    assert!(TcpStream::connect(addr).await.is_err(), "still accepting");
+}
+
+#[tokio::test]
 async fn a_trickled_body_is_answered_408_and_nothing_is_forwarded() {
     let (fake, addr) = start_fake().await;
     let mut c = upstream_config(addr);
@@ -300,6 +342,25 @@ async fn concurrent_bodies_wait_for_permits_and_are_all_answered() {
         assert_eq!((status, v["code"].as_i64()), (200, Some(0)), "{v}");
     }
     assert_eq!(state.inflight_body_bytes(), 0);
+}
+
+#[tokio::test]
+async fn an_in_process_request_waits_for_the_budget_too() {
+    let mut c = sandbox_config();
+    c.max_inflight_body_bytes = 8 * 1024;
+    let t = build(c);
+    // Someone else holds the whole budget.
+    let held = t.state.body_permit(8 * 1024).await;
+    let router = t.router.clone();
+    let body: Value = serde_json::from_slice(&event_body(0)).unwrap();
+    let task = tokio::spawn(async move { post_json(&router, TRACK, &body).await.code() });
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(!task.is_finished(), "the body was read without a permit");
+    // A request without a body needs none.
+    assert_eq!(get(&t.router, "/healthz").await.status, StatusCode::OK);
+    drop(held);
+    assert_eq!(task.await.unwrap(), 0);
+    assert_eq!(t.state.inflight_body_bytes(), 0);
 }
 
 #[tokio::test]
