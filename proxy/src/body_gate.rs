@@ -9,7 +9,7 @@ use crate::error::AppError;
 use crate::state::AppState;
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap, HeaderValue};
+use axum::http::{header, HeaderValue};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
@@ -29,19 +29,14 @@ pub enum BodyGateError {
     TimedOut,
 }
 
-/// The bytes a request's body may take: its declared `Content-Length` (capped at
-/// `max_body`, which the handler enforces anyway), `max_body` when the length is not
-/// declared (chunked), or `None` when there is no body.
-pub fn body_weight(headers: &HeaderMap, max_body: usize) -> Option<usize> {
-    let declared = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok());
-    match declared {
+/// The bytes a request's body may take, from its size hint (hyper's comes from the
+/// `Content-Length`): the exact length capped at `max_body` (which the handler enforces
+/// anyway), `max_body` when the length is not known (chunked), `None` when it is empty.
+pub fn body_weight(hint: &SizeHint, max_body: usize) -> Option<usize> {
+    match hint.exact() {
         Some(0) => None,
         Some(n) => Some(usize::try_from(n).unwrap_or(usize::MAX).min(max_body)),
-        None if headers.contains_key(header::TRANSFER_ENCODING) => Some(max_body),
-        None => None,
+        None => Some(max_body),
     }
 }
 
@@ -49,7 +44,7 @@ pub fn body_weight(headers: &HeaderMap, max_body: usize) -> Option<usize> {
 /// closed) when the body came too slowly.
 pub async fn gate(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let config = state.config();
-    let Some(weight) = body_weight(req.headers(), config.max_body_bytes) else {
+    let Some(weight) = body_weight(&req.body().size_hint(), config.max_body_bytes) else {
         return next.run(req).await;
     };
     let limit = config.body_timeout;
@@ -118,29 +113,12 @@ impl HttpBody for DeadlineBody {
 mod tests {
     use super::*;
 
-    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
-        let mut h = HeaderMap::new();
-        for (k, v) in pairs {
-            h.insert(*k, HeaderValue::from_static(v));
-        }
-        h
-    }
-
     #[test]
-    fn weight_is_the_declared_length_capped_at_the_maximum() {
-        assert_eq!(body_weight(&headers(&[]), 100), None);
-        assert_eq!(body_weight(&headers(&[("content-length", "0")]), 100), None);
-        assert_eq!(
-            body_weight(&headers(&[("content-length", "40")]), 100),
-            Some(40)
-        );
-        assert_eq!(
-            body_weight(&headers(&[("content-length", "99999999999")]), 100),
-            Some(100)
-        );
-        assert_eq!(
-            body_weight(&headers(&[("transfer-encoding", "chunked")]), 100),
-            Some(100)
-        );
+    fn weight_is_the_known_length_capped_at_the_maximum() {
+        assert_eq!(body_weight(&SizeHint::with_exact(0), 100), None);
+        assert_eq!(body_weight(&SizeHint::with_exact(40), 100), Some(40));
+        assert_eq!(body_weight(&SizeHint::with_exact(1 << 40), 100), Some(100));
+        // Chunked: the length is unknown until the end.
+        assert_eq!(body_weight(&SizeHint::new(), 100), Some(100));
     }
 }

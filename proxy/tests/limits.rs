@@ -137,7 +137,8 @@ async fn many_half_open_connections_are_all_closed() {
     c.header_timeout = Duration::from_millis(400);
     let s = serve(c).await;
     let mut conns = Vec::new();
-    for i in 0..100 {
+    // As many as the issue measured staying open for 40 s.
+    for i in 0..300 {
         let mut conn = TcpStream::connect(s.addr).await.unwrap();
         // Some send half a request line, some nothing at all.
         if i % 2 == 0 {
@@ -187,6 +188,48 @@ async fn idle_keep_alive_connections_are_closed() {
     let start = Instant::now();
     let (_, closed) = read_until_closed(&mut conn, Duration::from_secs(5)).await;
     assert!(closed && start.elapsed() < Duration::from_secs(2));
+}
+
+#[tokio::test]
+async fn shutdown_stops_accepting_and_ends_the_loop() {
+    let c = sandbox_config();
+    let limits = ServerLimits {
+        header_timeout: Duration::from_secs(30),
+        shutdown_grace: Duration::from_secs(5),
+    };
+    let t = build(c);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = oneshot::channel::<()>();
+    let serving = tokio::spawn(server::serve(
+        listener,
+        t.router.clone(),
+        limits,
+        async move {
+            let _ = stopped.await;
+        },
+    ));
+    // An idle keep-alive connection must not hold the shutdown for its 30 s.
+    let mut conn = TcpStream::connect(addr).await.unwrap();
+    conn.write_all(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        .await
+        .unwrap();
+    assert_eq!(
+        read_response(&mut conn, Duration::from_secs(2))
+            .await
+            .unwrap()
+            .0,
+        200
+    );
+    let start = Instant::now();
+    stop.send(()).unwrap();
+    tokio::time::timeout(Duration::from_secs(3), serving)
+        .await
+        .expect("the serve loop did not end")
+        .unwrap();
+    assert!(start.elapsed() < Duration::from_secs(3));
+    assert!(read_until_closed(&mut conn, Duration::from_secs(2)).await.1);
+    assert!(TcpStream::connect(addr).await.is_err(), "still accepting");
 }
 
 #[tokio::test]
@@ -300,6 +343,25 @@ async fn concurrent_bodies_wait_for_permits_and_are_all_answered() {
         assert_eq!((status, v["code"].as_i64()), (200, Some(0)), "{v}");
     }
     assert_eq!(state.inflight_body_bytes(), 0);
+}
+
+#[tokio::test]
+async fn an_in_process_request_waits_for_the_budget_too() {
+    let mut c = sandbox_config();
+    c.max_inflight_body_bytes = 8 * 1024;
+    let t = build(c);
+    // Someone else holds the whole budget.
+    let held = t.state.body_permit(8 * 1024).await;
+    let router = t.router.clone();
+    let body: Value = serde_json::from_slice(&event_body(0)).unwrap();
+    let task = tokio::spawn(async move { post_json(&router, TRACK, &body).await.code() });
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(!task.is_finished(), "the body was read without a permit");
+    // A request without a body needs none.
+    assert_eq!(get(&t.router, "/healthz").await.status, StatusCode::OK);
+    drop(held);
+    assert_eq!(task.await.unwrap(), 0);
+    assert_eq!(t.state.inflight_body_bytes(), 0);
 }
 
 #[tokio::test]
