@@ -26,6 +26,7 @@ use std::io::BufRead;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 use tikhash::Algorithm;
+use tikhash_proxy::access::Role;
 use tikhash_proxy::server::{self, ServerLimits};
 use tikhash_proxy::{app, AppState, Config, Ledger};
 
@@ -46,12 +47,16 @@ async fn serve_child() {
     let dir = std::env::temp_dir().join(format!("tikhash-memory-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let ledger = Ledger::open(&dir.join("ledger.db")).expect("ledger");
+    // The requests must get past access control to be read and checked at all.
+    let key =
+        tikhash_proxy::access::keys::create(&ledger, "memory", Role::Syncer, config.clock.now())
+            .expect("an API key");
     let limits = ServerLimits::from_config(&config);
     let state = AppState::new(config, ledger).expect("state");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
-    println!("ADDR {}", listener.local_addr().expect("addr"));
+    println!("ADDR {} {key}", listener.local_addr().expect("addr"));
     server::serve(listener, app(state), limits, std::future::pending()).await;
 }
 
@@ -59,6 +64,7 @@ async fn serve_child() {
 struct Proxy {
     child: Child,
     base: String,
+    key: String,
 }
 
 impl Proxy {
@@ -82,14 +88,15 @@ impl Proxy {
         std::io::BufReader::new(child.stdout.take().expect("stdout"))
             .read_line(&mut line)
             .expect("the proxy's address");
-        let addr = line
+        let (addr, key) = line
             .trim()
             .strip_prefix("ADDR ")
-            .expect("ADDR line")
-            .to_string();
+            .and_then(|rest| rest.split_once(' '))
+            .expect("ADDR line");
         Proxy {
-            child,
             base: format!("http://{addr}"),
+            key: key.to_string(),
+            child,
         }
     }
 
@@ -214,6 +221,7 @@ async fn run(proxy: &Proxy, s: &Scenario, n: usize) -> (Vec<(u16, usize)>, f64) 
         let req = client
             .post(format!("{}{}", proxy.base, s.path))
             .header("content-type", s.content_type.clone())
+            .bearer_auth(&proxy.key)
             .body(s.body.clone());
         tasks.push(tokio::spawn(async move {
             match req.send().await {
