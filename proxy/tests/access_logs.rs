@@ -7,32 +7,12 @@ use axum::body::Body;
 use axum::http::Request;
 use common::*;
 use serde_json::json;
-use std::io::Write;
-use std::sync::{Arc, Mutex};
 use tikhash_proxy::access::{sessions, users, Role};
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 #[tokio::test]
 async fn no_password_key_session_or_link_in_the_log() {
-    let log = Captured::default();
-    let writer = log.clone();
-    tracing_subscriber::fmt()
-        .with_env_filter("trace")
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .init();
+    let log = CapturedLog::default();
+    tracing::subscriber::set_global_default(log.subscriber()).unwrap();
 
     let t = build(sandbox_config());
     let password = "pw-Very-Secret-1234";
@@ -82,7 +62,7 @@ async fn no_password_key_session_or_link_in_the_log() {
         .unwrap();
     assert_eq!(send(&t.raw, r).await.code(), 0);
 
-    let text = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
+    let text = log.text();
     assert!(
         text.contains("sign-in failed") || text.contains("sign-in"),
         "nothing logged: {text}"

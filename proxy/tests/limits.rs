@@ -11,7 +11,6 @@ use axum::http::{Request, StatusCode};
 use common::*;
 use serde_json::{json, Value};
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tikhash_proxy::server::{self, ServerLimits};
 use tikhash_proxy::static_files::PKG_NOT_BUILT;
@@ -733,28 +732,10 @@ async fn the_408_carries_the_security_headers_too() {
 // ---------------------------------------------------------------------------------------
 // Logs
 
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn no_query_string_is_ever_logged() {
-    let log = Captured::default();
-    let writer = log.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_env_filter("trace")
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
+    let log = CapturedLog::default();
+    let subscriber = log.subscriber();
     // This test's thread only (the runtime is single-threaded): the other tests are not
     // logged into this capture.
     let _guard = tracing::subscriber::set_default(subscriber);
@@ -783,7 +764,7 @@ async fn no_query_string_is_ever_logged() {
     post_json(r, &format!("{TRACK}?email={secret}"), &body).await;
     assert!(!fake.seen().is_empty(), "the GETs were forwarded");
 
-    let text = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
+    let text = log.text();
     assert!(
         text.contains("/open_api/v1.3/dmp/custom_audience/list/"),
         "request paths are logged:\n{text}"

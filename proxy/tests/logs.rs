@@ -6,32 +6,11 @@ mod common;
 
 use common::*;
 use serde_json::json;
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
-/// The log, shared with the subscriber.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 #[tokio::test]
 async fn logs_carry_no_body_identifier_or_token() {
-    let log = Captured::default();
-    let writer = log.clone();
-    tracing_subscriber::fmt()
-        .with_env_filter("trace")
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .init();
+    let log = CapturedLog::default();
+    tracing::subscriber::set_global_default(log.subscriber()).unwrap();
 
     let (fake, addr) = start_fake().await;
     let t = build(upstream_config(addr));
@@ -78,7 +57,7 @@ async fn logs_carry_no_body_identifier_or_token() {
         422
     );
 
-    let text = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
+    let text = log.text();
     assert!(
         text.contains("forwarded"),
         "the log should say what was forwarded:\n{text}"
