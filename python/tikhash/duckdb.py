@@ -16,17 +16,13 @@ from . import _hash_array
 __all__ = ["register"]
 
 
-def _hash_rows(kinds: pa.Array, values: pa.Array, countries: pa.Array | None) -> pa.Array:
+def _hash_rows(kinds: pa.Array, values: pa.Array, countries: pa.Array) -> pa.Array:
     """Hashes ``values`` row by row kind (and country): one batch call per distinct pair,
     which is one call in the usual case of constant arguments."""
     kinds = kinds.combine_chunks() if isinstance(kinds, pa.ChunkedArray) else kinds
     values = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
-    if countries is not None and isinstance(countries, pa.ChunkedArray):
-        countries = countries.combine_chunks()
-    groups = pa.StructArray.from_arrays(
-        [kinds, countries if countries is not None else pa.nulls(len(values), pa.string())],
-        names=["kind", "country"],
-    )
+    countries = countries.combine_chunks() if isinstance(countries, pa.ChunkedArray) else countries
+    groups = pa.StructArray.from_arrays([kinds, countries], names=["kind", "country"])
     distinct = pc.unique(groups).to_pylist()
     if len(distinct) == 1:
         return _hash_group(distinct[0], values)
@@ -34,7 +30,7 @@ def _hash_rows(kinds: pa.Array, values: pa.Array, countries: pa.Array | None) ->
     for group in distinct:
         mask = pc.and_(
             _equal_or_both_null(kinds, group["kind"]),
-            _equal_or_both_null(groups.field("country"), group["country"]),
+            _equal_or_both_null(countries, group["country"]),
         )
         rows = pc.indices_nonzero(mask).to_pylist()
         hashes = _hash_group(group, values.take(pa.array(rows, type=pa.int64()))).to_pylist()
@@ -56,16 +52,21 @@ def _hash_group(group: dict[str, Any], values: pa.Array) -> pa.Array:
 
 
 def register(connection: duckdb.DuckDBPyConnection, name: str = "tikhash_hash") -> None:
-    """Creates ``name(kind, value)`` and ``name(kind, value, default_country)`` on
-    ``connection`` (DuckDB has no optional arguments for Python UDFs: the 3-argument form is
-    created as ``name`` too when DuckDB allows overloads, and always as ``name || '_cc'``)."""
+    """Creates the SQL functions ``name(kind, value)`` and ``name(kind, value,
+    default_country)`` on ``connection``.
 
-    def two(kinds: pa.Array, values: pa.Array) -> pa.Array:
-        return _hash_rows(kinds, values, None)
+    DuckDB's Python UDFs have neither optional arguments nor overloads, so the Arrow UDF is
+    registered as ``_name_arrow(kind, value, default_country)`` and ``name`` is a temporary
+    macro with both arities over it (connection-scoped, like the UDF)."""
 
-    def three(kinds: pa.Array, values: pa.Array, countries: pa.Array) -> pa.Array:
+    def hash_rows(kinds: pa.Array, values: pa.Array, countries: pa.Array) -> pa.Array:
         return _hash_rows(kinds, values, countries)
 
-    common = dict(type="arrow", null_handling="special", side_effects=False)
-    connection.create_function(name, two, [str, str], str, **common)
-    connection.create_function(f"{name}_cc", three, [str, str, str], str, **common)
+    udf = f"_{name}_arrow"
+    connection.create_function(
+        udf, hash_rows, [str, str, str], str, type="arrow", null_handling="special", side_effects=False
+    )
+    connection.execute(
+        f"CREATE OR REPLACE TEMP MACRO {name}(kind, value) AS {udf}(kind, value, NULL::VARCHAR), "
+        f"(kind, value, default_country) AS {udf}(kind, value, default_country)"
+    )
