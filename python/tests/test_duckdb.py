@@ -23,11 +23,11 @@ def con():
 
 def test_duckdb_hashes_equal_the_npm_package(con, table):
     con.execute(f"CREATE TABLE customers AS SELECT * FROM read_parquet('{table['parquet']}')")
-    out = con.execute(
-        "SELECT id, tikhash_hash('email', email) AS e, tikhash_hash('phone', phone, ?) AS p "
+    out = con.sql(
+        "SELECT id, tikhash_hash('email', email) AS e, tikhash_hash('phone', phone, $cc) AS p "
         "FROM customers ORDER BY id",
-        [PHONE_OPTIONS["default_country"]],
-    ).fetch_arrow_table()
+        params={"cc": PHONE_OPTIONS["default_country"]},
+    ).to_arrow_table()
     assert_same_hashes(out["e"], table["email"], "duckdb email")
     assert_same_hashes(out["p"], table["phone"], "duckdb phone")
 

@@ -17,25 +17,24 @@ __all__ = ["register"]
 
 
 def _hash_rows(kinds: pa.Array, values: pa.Array, countries: pa.Array) -> pa.Array:
-    """Hashes ``values`` row by row kind (and country): one batch call per distinct pair,
-    which is one call in the usual case of constant arguments."""
-    kinds = kinds.combine_chunks() if isinstance(kinds, pa.ChunkedArray) else kinds
-    values = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
-    countries = countries.combine_chunks() if isinstance(countries, pa.ChunkedArray) else countries
-    groups = pa.StructArray.from_arrays([kinds, countries], names=["kind", "country"])
-    distinct = pc.unique(groups).to_pylist()
-    if len(distinct) == 1:
-        return _hash_group(distinct[0], values)
+    """Hashes ``values`` with each row's kind and country: one batch call per distinct
+    (kind, country) pair, which is one call in the usual case of constant arguments."""
+    kinds, values, countries = (
+        a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a for a in (kinds, values, countries)
+    )
+    distinct_kinds, distinct_countries = pc.unique(kinds).to_pylist(), pc.unique(countries).to_pylist()
+    if len(distinct_kinds) == 1 and len(distinct_countries) == 1:
+        return _hash_group(distinct_kinds[0], distinct_countries[0], values)
     out: list[Any] = [None] * len(values)
-    for group in distinct:
-        mask = pc.and_(
-            _equal_or_both_null(kinds, group["kind"]),
-            _equal_or_both_null(countries, group["country"]),
-        )
-        rows = pc.indices_nonzero(mask).to_pylist()
-        hashes = _hash_group(group, values.take(pa.array(rows, type=pa.int64()))).to_pylist()
-        for row, digest in zip(rows, hashes):
-            out[row] = digest
+    for kind in distinct_kinds:
+        for country in distinct_countries:
+            mask = pc.and_(_equal_or_both_null(kinds, kind), _equal_or_both_null(countries, country))
+            rows = pc.indices_nonzero(mask)
+            if len(rows) == 0:
+                continue
+            hashes = _hash_group(kind, country, values.take(rows)).to_pylist()
+            for row, digest in zip(rows.to_pylist(), hashes):
+                out[row] = digest
     return pa.array(out, type=pa.string())
 
 
@@ -45,10 +44,10 @@ def _equal_or_both_null(array: pa.Array, scalar: Any) -> pa.Array:
     return pc.fill_null(pc.equal(array, pa.scalar(scalar, type=pa.string())), False)
 
 
-def _hash_group(group: dict[str, Any], values: pa.Array) -> pa.Array:
-    if group["kind"] is None:
+def _hash_group(kind: str | None, country: str | None, values: pa.Array) -> pa.Array:
+    if kind is None:
         return pa.nulls(len(values), pa.string())
-    return _hash_array(group["kind"], values, default_country=group["country"])[0]
+    return _hash_array(kind, values, default_country=country)[0]
 
 
 def register(connection: duckdb.DuckDBPyConnection, name: str = "tikhash_hash") -> None:
