@@ -139,10 +139,13 @@ fn hash_chunks(
     let mut rejected = Vec::new();
     let mut first_row = 0;
     for chunk in chunks {
-        if single
-            && chunk.len() > MAX_ROWS_PER_STRING_ARRAY
-            && chunk.data_type() != &DataType::LargeUtf8
-        {
+        // 64-bit offsets hold any chunk; 32-bit ones are kept in range by slicing (zero-copy),
+        // which only a chunked result can carry.
+        let max_rows = match chunk.data_type() {
+            DataType::LargeUtf8 => usize::MAX,
+            _ => MAX_ROWS_PER_STRING_ARRAY,
+        };
+        if single && chunk.len() > max_rows {
             return Err(ColumnError::TooManyRows { rows: chunk.len() });
         }
         if chunk.is_empty() {
@@ -154,9 +157,8 @@ fn hash_chunks(
                 &mut rejected,
             )?);
         }
-        // Slices keep every output `string` array within its 32-bit offsets (zero-copy).
-        for at in (0..chunk.len()).step_by(MAX_ROWS_PER_STRING_ARRAY) {
-            let part = chunk.slice(at, (chunk.len() - at).min(MAX_ROWS_PER_STRING_ARRAY));
+        for at in (0..chunk.len()).step_by(max_rows) {
+            let part = chunk.slice(at, (chunk.len() - at).min(max_rows));
             out.push(hash_chunk(
                 kind,
                 options,
