@@ -21,10 +21,11 @@ if [ ! -x "$venv/bin/python" ]; then
   step "Python venv ($venv)"
   python3 -m venv "$venv"
 fi
-if ! "$venv/bin/python" -c 'import maturin, pyarrow, pyspark, duckdb, polars, pytest, hypothesis' 2>/dev/null; then
+if ! "$venv/bin/python" -c 'import maturin, pyarrow, pyspark, duckdb, polars, pytest, hypothesis, pandas' 2>/dev/null; then
   step "Python test dependencies"
   "$venv/bin/pip" install -q --upgrade pip
-  "$venv/bin/pip" install -q maturin pyarrow pyspark duckdb polars pytest hypothesis
+  # pandas: PySpark imports it for its Arrow conversions; it does not yet support pandas 3.
+  "$venv/bin/pip" install -q maturin pyarrow pyspark duckdb polars pytest hypothesis "pandas<3"
 fi
 
 step "python/: cargo fmt --check and clippy"
