@@ -65,6 +65,23 @@ def test_spark_bad_options_fail_on_the_driver(spark):
         hash_column("email", "email", defaultCountry="US")
 
 
+def test_spark_before_4_1_uses_a_pandas_udf(spark, monkeypatch):
+    """Spark < 4.1 has no arrow_udf: the pandas UDF path gives the same hashes."""
+    from pyspark.sql import functions as F
+
+    import tikhash
+    from tikhash.spark import hash_column, reject_reason
+
+    monkeypatch.delattr(F, "arrow_udf")
+    df = spark.createDataFrame([("(201) 555-0123",), (None,), ("call me",)], "phone string")
+    got = df.select(hash_column("phone", "phone", default_country="US"), reject_reason("phone", "phone")).collect()
+    assert [tuple(r) for r in got] == [
+        (tikhash.hash("phone", "+12015550123"), "phone_needs_country"),
+        (None, None),
+        (None, "invalid_phone"),
+    ]
+
+
 def test_spark_sql_expression_input(spark):
     from pyspark.sql import functions as F
 

@@ -5,8 +5,8 @@ batches in and out, no pandas), a pandas UDF on older Spark. Rejected and null r
 :func:`reject_reason` gives the reason code of each rejected row.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: pandas_udf reads the real type hints of the
+# function it wraps (pd.Series -> pd.Series) to pick its UDF type.
 from typing import Any
 
 import pyarrow as pa
@@ -33,9 +33,9 @@ def _udf(function: Any) -> Any:
     """Wraps ``pa.Array -> pa.Array`` as the fastest Arrow UDF this Spark has."""
     if hasattr(F, "arrow_udf"):  # Spark >= 4.1
         return F.arrow_udf(function, "string")
-    import pandas as pd  # noqa: F401  (pandas UDFs need it)
+    import pandas as pd
 
-    def on_pandas(series: Any) -> Any:
+    def on_pandas(series: pd.Series) -> pd.Series:
         return function(pa.array(series, type=pa.string())).to_pandas()
 
     return F.pandas_udf(on_pandas, "string")
