@@ -57,7 +57,8 @@ fn opt_bool(
 }
 
 impl PyOptions<'_> {
-    /// The crate's options; unknown names and wrong types are errors, as in JS.
+    /// The crate's options; a wrong type is `WrongType`, a bad value the crate's own error.
+    /// (Unknown names never get here: the keyword-only signature refuses them.)
     fn to_options(&self) -> Result<Options, OptionsError> {
         let mut o = Options::default();
         if let Some(p) = opt_str(&self.profile, "profile")? {
