@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of tikhash: formatting and lints, the Rust tests (crate and proxy), the same
 # vectors in wasm under Node and headless Chromium, the JS tests against the built npm package,
-# and the browser end-to-end tests against the proxy's sandbox. Installs what it needs first.
+# the Python package (python/) against the same pkg/, and the browser end-to-end tests against
+# the proxy's sandbox. Installs what it needs first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -43,6 +44,9 @@ step "JS tests against the built package"
 node --test tests/js/
 (cd tests/js && npx --no-install tsc -p tsconfig.json)
 echo "type check of the TypeScript surface: ok"
+
+step "Python package (PyO3 wheel; vectors, properties, Spark/DuckDB/Polars against pkg/)"
+bash scripts/test-python.sh
 
 if [ -x scripts/e2e.sh ]; then
   step "browser end-to-end tests (proxy sandbox + Chromium)"
