@@ -337,4 +337,46 @@ mod tests {
         let ragged = format!("EMAIL_SHA256,MAID_MD5\n{H}\n");
         assert!(check_file_lines(CalculateType::MULTIPLE_TYPES, ragged.as_bytes()).is_err());
     }
+
+    /// A multipart body with `parts` and a one-line file.
+    fn form(parts: &[(&str, &str)]) -> (String, Bytes) {
+        let file = format!("{H}\n");
+        let sig = digest(Algorithm::Md5, file.as_bytes());
+        let mut b = String::new();
+        let all = [
+            ("advertiser_id", "7012345678901234567"),
+            ("calculate_type", "EMAIL_SHA256"),
+            ("file_signature", sig.as_str()),
+        ];
+        for (k, v) in all.iter().chain(parts) {
+            b += &format!("--X\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n");
+        }
+        b += &format!("--X\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n\r\n{file}\r\n--X--\r\n");
+        ("multipart/form-data; boundary=X".into(), Bytes::from(b))
+    }
+
+    #[tokio::test]
+    async fn the_name_part_is_name_and_context_info_is_checked_not_forwarded() {
+        let (ct, b) = form(&[("name", "list.txt")]);
+        let f = parse_upload(&ct, b).await.unwrap();
+        assert_eq!(
+            (f.name_part, f.fields.file_name.as_str()),
+            (Some("name"), "list.txt")
+        );
+        let (ct, b) = form(&[("file_name", "list.txt")]);
+        let e = parse_upload(&ct, b).await.unwrap_err();
+        assert!(e.to_string().contains("file_name"), "{e}");
+        let (ct, b) = form(&[("context_info", r#"{"core_user_id": 7}"#)]);
+        let f = parse_upload(&ct, b).await.unwrap();
+        let (_, rebuilt) = rebuild(&f);
+        assert!(!String::from_utf8_lossy(&rebuilt).contains("context_info"));
+        for bad in [r#"{"email": "a@b.co"}"#, "7", r#"{"app_id": "1"}"#] {
+            let (ct, b) = form(&[("context_info", bad)]);
+            let e = parse_upload(&ct, b).await.unwrap_err();
+            assert!(
+                e.to_string().contains("context_info") && !e.to_string().contains("a@b.co"),
+                "{e}"
+            );
+        }
+    }
 }

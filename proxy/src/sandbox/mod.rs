@@ -8,6 +8,8 @@
 //! requests arrive within one second.
 
 mod endpoints;
+#[cfg(test)]
+mod tests;
 
 use crate::config::Clock;
 use crate::upstream::{Outbound, Reply};
