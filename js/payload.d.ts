@@ -32,7 +32,8 @@ export type PayloadRejectCode =
   | 'invalid_order_id'
   | 'invalid_shop_id'
   | 'invalid_num_items'
-  | 'invalid_search_string'
+  | 'invalid_query'
+  | 'invalid_quantity'
   | 'invalid_description'
   | 'invalid_content_ids';
 
@@ -54,6 +55,8 @@ export type PayloadErrorCode =
   | 'invalid_retention'
   | 'invalid_sub_type'
   | 'invalid_strategy'
+  | 'too_many_file_paths'
+  | 'nothing_to_update'
   | 'invalid_digest'
   | 'digest_width_mismatch'
   | 'wrong_type';
@@ -76,6 +79,7 @@ export interface Warning {
     | 'empty_file'
     | 'file_too_large'
     | 'file_paths_over_recommended'
+    | 'file_path_not_issued_form'
     | 'audience_below_minimum'
     | 'replace_deferred';
   message: string;
@@ -162,18 +166,22 @@ export interface CustomerFileInput {
   header?: boolean;
   /** Must end in `.csv` or `.txt`; default `<calculate_type>-<signature prefix>.txt|.csv`. */
   fileName?: string;
-  /** Fills `advertiser_id` in `upload.body`. */
-  advertiserId?: string;
+  /** Required: TikTok's upload needs `advertiser_id` (a missing one is `missing_field`). */
+  advertiserId: string;
   /** The profile is always `customer_file` (strips `+tag` from emails). */
   options?: Options;
 }
 
-/** The multipart form fields besides `file`. */
+/**
+ * The multipart form fields besides `file`. The file's name goes in `name` (TikTok's upload
+ * yml), not the generated SDK's `file_name`, which TikTok does not read and the proxy refuses.
+ */
 export interface UploadFields {
+  /** Always set by `buildCustomerFile`; absent only in Mirror plan files. */
   advertiser_id?: string;
   calculate_type: CalculateType;
   file_signature: string;
-  file_name: string;
+  name: string;
 }
 
 export interface CustomerFile {
@@ -196,10 +204,14 @@ export interface CustomAudienceCreateInput {
   advertiserId: string;
   /** 1–128 characters. */
   name: string;
-  calculateType: CalculateType;
+  /** Not `MAID_*` (those exist only in the upload's enum). */
+  calculateType: Exclude<CalculateType, 'MAID_SHA256' | 'MAID_MD5'>;
+  /** 1–500 `file_path`s from the uploads (TikTok's are 16 characters; others warn). */
   filePaths: string[];
+  /** 1–365. */
   retentionInDays?: number;
   audienceSubType?: 'NORMAL' | 'REACH_FREQUENCY';
+  audienceEnhancement?: boolean;
 }
 
 export interface CustomAudienceCreateBody {
@@ -209,24 +221,39 @@ export interface CustomAudienceCreateBody {
   file_paths: string[];
   retention_in_days?: number;
   audience_sub_type?: 'NORMAL' | 'REACH_FREQUENCY';
+  audience_enhancement?: boolean;
 }
 
 export type UpdateAction = 'APPEND' | 'REMOVE' | 'REPLACE';
 
-export interface CustomAudienceUpdateInput {
+/** Files with their action, a rename, a sub type, an enhancement switch, or several. */
+export type CustomAudienceUpdateInput = {
   advertiserId: string;
   customAudienceId: string;
-  /** Required: TikTok treats a missing action as REPLACE. */
-  action: UpdateAction | Lowercase<UpdateAction>;
-  filePaths: string[];
-}
+  /** A new name, 1–128 characters. */
+  name?: string;
+  /** Only REACH_FREQUENCY: TikTok converts NORMAL to it, never back, and ignores the other changes. */
+  audienceSubType?: 'REACH_FREQUENCY';
+  audienceEnhancement?: boolean;
+} & (
+  | {
+      /** Required with files: TikTok treats a missing action as REPLACE. */
+      action: UpdateAction | Lowercase<UpdateAction>;
+      /** 1–500 `file_path`s. */
+      filePaths: string[];
+    }
+  | { action?: undefined; filePaths?: undefined }
+);
 
 export interface CustomAudienceUpdateBody {
   advertiser_id: string;
   custom_audience_id: string;
-  /** Always present. */
-  action: UpdateAction;
-  file_paths: string[];
+  /** Present exactly when `file_paths` is. */
+  action?: UpdateAction;
+  file_paths?: string[];
+  custom_audience_name?: string;
+  audience_sub_type?: 'REACH_FREQUENCY';
+  audience_enhancement?: boolean;
 }
 
 // ---- Events (§2.3) ----
@@ -253,12 +280,16 @@ export interface Content {
   content_category?: string;
   brand?: string;
   price?: number;
+  /** A whole number; anything else is left out and reported (`invalid_quantity`). */
   quantity?: number;
+  /** TikTok's Events 1.0 fields, not in Events 2.0: left out and reported (`unknown_property`). */
+  status?: string;
+  content_type?: string;
 }
 
 /** TikTok's property names; anything else is left out and reported. */
 export interface EventProperties {
-  /** ISO 4217. */
+  /** One of the 62 ISO 4217 codes TikTok supports (lowercase is uppercased). */
   currency?: string;
   /** Non-negative; needs `currency`. */
   value?: number | string;
@@ -268,6 +299,9 @@ export interface EventProperties {
   order_id?: string | number;
   shop_id?: string | number;
   num_items?: number;
+  /** TikTok's search field; sent as `query`. */
+  query?: string;
+  /** Accepted as input and sent as `query` (`query` wins when both are given). */
   search_string?: string;
   description?: string;
 }
@@ -320,8 +354,10 @@ export interface TrackEvent {
   event: string;
   event_time: number;
   event_id: string;
-  user: TrackUser;
-  properties?: EventProperties;
+  /** Absent rather than `{}` when the event has no identifier or web signal. */
+  user?: TrackUser;
+  /** Absent rather than `{}`; the search text is `query`, never `search_string`. */
+  properties?: Omit<EventProperties, 'search_string'>;
   page?: { url?: string; referrer?: string };
   limited_data_use?: boolean;
 }

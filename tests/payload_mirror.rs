@@ -280,8 +280,15 @@ fn call_errors_have_codes() {
         kind: Some(kind.into()),
         values: Some(vec!["a@b.co".into()]),
         file_name: name.map(str::to_owned),
+        advertiser_id: Some("7012345678901234567".into()),
         ..CustomerFileInput::default()
     };
+    let no_advertiser = CustomerFileInput {
+        advertiser_id: None,
+        ..file("email", None)
+    };
+    let e = payload::build_customer_file(&no_advertiser, &o).unwrap_err();
+    assert_eq!(e.code(), "missing_field");
     let e = payload::build_customer_file(&file("external_id", None), &o).unwrap_err();
     assert_eq!(e.code(), "kind_not_allowed");
     let e = payload::build_customer_file(&file("email", Some("list.xlsx")), &o).unwrap_err();

@@ -80,7 +80,7 @@ async fn forwards_what_was_checked_and_passes_the_answer_through() {
 #[tokio::test]
 async fn upload_is_rebuilt_from_its_checked_parts_and_remembered() {
     let (fake, t) = setup().await;
-    fake.then(ok_envelope(json!({"file_path": "tt/file/1"})))
+    fake.then(ok_envelope(json!({"file_path": "ttfile0000000001"})))
         .then(ok_envelope(json!({"custom_audience_id": "8001"})));
     let file = format!("{}\n{}\n", email(1), email(2)).into_bytes();
     let sig = md5(&file);
@@ -125,7 +125,7 @@ async fn upload_is_rebuilt_from_its_checked_parts_and_remembered() {
         &t.router,
         "/open_api/v1.3/dmp/custom_audience/create/",
         &json!({"advertiser_id": ADV, "custom_audience_name": "n", "calculate_type": "EMAIL_SHA256",
-                "file_paths": ["tt/file/1"]}),
+                "file_paths": ["ttfile0000000001"]}),
     )
     .await;
     assert_eq!(a.code(), 0);

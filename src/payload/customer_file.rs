@@ -17,7 +17,7 @@
 //! The profile is always `customer_file` (strips `+tag` from emails, §5.1), whatever
 //! `options.profile` says; pass `phoneFormat: "digits"` for TikTok's newest phone advice (§5.2).
 //!
-//! `/create/` refuses names over 128 characters; `/update/` always carries an explicit `action`,
+//! `/create/` refuses names over 128 characters; an `/update/` with files always carries an explicit `action`,
 //! because TikTok treats a missing one as REPLACE (§2.2).
 
 use super::input::{AudienceColumns, Cell};
@@ -25,6 +25,7 @@ use super::limits::{CUSTOM_AUDIENCE_NAME_MAX, FILE_PATHS_RECOMMENDED_MAX, MAX_FI
 use super::{check_numeric_id, PayloadError, Request, RowReject, Warning};
 use crate::hash::digest;
 use crate::options::{Algorithm, Kind, Options, Profile};
+use crate::schema::custom_audience::{AudienceSubType, IssuedFilePath, MAX_FILE_PATHS};
 pub use crate::schema::CalculateType;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
@@ -86,16 +87,24 @@ pub struct CustomerFileInput {
 }
 
 /// The multipart form fields of `/dmp/custom_audience/file/upload/` besides `file` (§2.2).
+///
+/// The file's name goes in `name`, not `file_name`: TikTok's upload yml defines `name`
+/// (T-SDK `dmp_custom_audience_file_upload.yml` l.127–133) and its gateway reads
+/// `$.http.body.name` (l.227–229, l.244); the generated Python SDK's `file_name`
+/// (`audience_api.py` l.622, l.662–663) is read by no rule of that yml, so TikTok would
+/// ignore it. The proxy's guard and sandbox refuse a `file_name` part.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct UploadFields {
-    /// Set when the input gave one.
+    /// Required by TikTok (upload yml l.134–135); always set by `buildCustomerFile`, absent
+    /// only in Mirror plans' files, whose caller adds it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub advertiser_id: Option<String>,
     /// The file's type.
     pub calculate_type: CalculateType,
     /// MD5 hex of the file bytes.
     pub file_signature: String,
-    /// The file name.
+    /// The file name (TikTok's `name` part).
+    #[serde(rename = "name")]
     pub file_name: String,
 }
 
@@ -238,8 +247,10 @@ pub fn build_customer_file(
     input: &CustomerFileInput,
     options: &Options,
 ) -> Result<CustomerFile, PayloadError> {
-    if let Some(id) = &input.advertiser_id {
-        check_numeric_id("advertiserId", id)?;
+    // TikTok requires advertiser_id on the upload (upload yml l.134–135).
+    match input.advertiser_id.as_deref() {
+        None | Some("") => return Err(PayloadError::Missing("advertiserId")),
+        Some(id) => check_numeric_id("advertiserId", id)?,
     }
     let options = Options {
         profile: Profile::CustomerFile,
@@ -393,6 +404,9 @@ pub struct CustomAudienceCreateInput {
     /// `NORMAL` (TikTok's default) or `REACH_FREQUENCY`.
     #[serde(default)]
     pub audience_sub_type: Option<String>,
+    /// TikTok's `audience_enhancement` (a boolean, default false).
+    #[serde(default)]
+    pub audience_enhancement: Option<bool>,
 }
 
 /// The `/dmp/custom_audience/create/` body (§2.2).
@@ -412,6 +426,9 @@ pub struct CustomAudienceCreateBody {
     /// Only when given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audience_sub_type: Option<&'static str>,
+    /// Only when given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub audience_enhancement: Option<bool>,
 }
 
 /// A create or update request and its warnings.
@@ -427,6 +444,16 @@ pub struct Built<B> {
 fn check_file_paths(paths: &[String], warnings: &mut Vec<Warning>) -> Result<(), PayloadError> {
     if paths.is_empty() || paths.iter().any(|p| p.trim().is_empty()) {
         return Err(PayloadError::Missing("filePaths"));
+    }
+    if paths.len() > MAX_FILE_PATHS {
+        return Err(PayloadError::TooManyFilePaths(MAX_FILE_PATHS));
+    }
+    // A placeholder is fine in a preview; TikTok's own paths are 16 characters (create yml).
+    if !paths.iter().all(|p| IssuedFilePath::is_issued_form(p)) {
+        warnings.push(Warning::new(
+            "file_path_not_issued_form",
+            "A file_path is not the 16-character form TikTok's upload returns",
+        ));
     }
     if paths.len() > FILE_PATHS_RECOMMENDED_MAX {
         warnings.push(Warning::new(
@@ -464,9 +491,11 @@ pub fn build_custom_audience_create(
     }
     let audience_sub_type = match input.audience_sub_type.as_deref() {
         None => None,
-        Some("NORMAL") => Some("NORMAL"),
-        Some("REACH_FREQUENCY") => Some("REACH_FREQUENCY"),
-        Some(_) => return Err(PayloadError::InvalidSubType),
+        Some(t) => Some(
+            AudienceSubType::from_name(t)
+                .ok_or(PayloadError::InvalidSubType)?
+                .as_str(),
+        ),
     };
     Ok(Built {
         request: Request {
@@ -478,6 +507,7 @@ pub fn build_custom_audience_create(
                 file_paths: input.file_paths.clone(),
                 retention_in_days: input.retention_in_days,
                 audience_sub_type,
+                audience_enhancement: input.audience_enhancement,
             },
         },
         warnings,
@@ -508,7 +538,9 @@ impl std::str::FromStr for UpdateAction {
     }
 }
 
-/// What `buildCustomAudienceUpdate` takes.
+/// What `buildCustomAudienceUpdate` takes: files with their action, a new name, a sub type
+/// or an enhancement switch, or several of these (T-SDK update yml: only the two ids are
+/// required).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CustomAudienceUpdateInput {
@@ -516,12 +548,23 @@ pub struct CustomAudienceUpdateInput {
     pub advertiser_id: String,
     /// The audience to update.
     pub custom_audience_id: String,
-    /// Required: `APPEND`, `REMOVE` or `REPLACE`. Never defaulted, since TikTok's default is
-    /// REPLACE (§2.2, §8.2).
+    /// `APPEND`, `REMOVE` or `REPLACE`, required with `filePaths`. Never defaulted, since
+    /// TikTok's default is REPLACE (§2.2, §8.2).
     #[serde(default)]
     pub action: Option<String>,
-    /// `file_path`s returned by the uploads, of the audience's hash type.
-    pub file_paths: Vec<String>,
+    /// `file_path`s returned by the uploads, of the audience's hash type (1–500).
+    #[serde(default)]
+    pub file_paths: Option<Vec<String>>,
+    /// A new name, 1–128 characters.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Only `REACH_FREQUENCY`: TikTok converts NORMAL to REACH_FREQUENCY, never back, and
+    /// ignores the other changes of that update (update yml).
+    #[serde(default)]
+    pub audience_sub_type: Option<String>,
+    /// TikTok's `audience_enhancement`.
+    #[serde(default)]
+    pub audience_enhancement: Option<bool>,
 }
 
 /// The `/dmp/custom_audience/update/` body (§2.2).
@@ -531,24 +574,73 @@ pub struct CustomAudienceUpdateBody {
     pub advertiser_id: String,
     /// The audience id.
     pub custom_audience_id: String,
-    /// Always present.
-    pub action: UpdateAction,
+    /// Present exactly when `file_paths` is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<UpdateAction>,
     /// The uploaded files.
-    pub file_paths: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file_paths: Option<Vec<String>>,
+    /// A new name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_audience_name: Option<String>,
+    /// Only `REACH_FREQUENCY`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub audience_sub_type: Option<&'static str>,
+    /// Only when given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub audience_enhancement: Option<bool>,
 }
 
-/// Builds the `/dmp/custom_audience/update/` body; a missing `action` is an error.
+/// Builds the `/dmp/custom_audience/update/` body; files without an `action` are an error.
 pub fn build_custom_audience_update(
     input: &CustomAudienceUpdateInput,
 ) -> Result<Built<CustomAudienceUpdateBody>, PayloadError> {
     check_numeric_id("advertiserId", &input.advertiser_id)?;
     check_numeric_id("customAudienceId", &input.custom_audience_id)?;
-    let action: UpdateAction = match input.action.as_deref() {
-        None | Some("") => return Err(PayloadError::MissingAction),
-        Some(a) => a.parse()?,
-    };
     let mut warnings = Vec::new();
-    check_file_paths(&input.file_paths, &mut warnings)?;
+    let (action, file_paths) = match &input.file_paths {
+        None => {
+            // An action with no files is read by nobody (update yml: "valid when
+            // file_paths is passed").
+            if input.action.as_deref().is_some_and(|a| !a.is_empty()) {
+                return Err(PayloadError::Missing("filePaths"));
+            }
+            (None, None)
+        }
+        Some(paths) => {
+            let action: UpdateAction = match input.action.as_deref() {
+                None | Some("") => return Err(PayloadError::MissingAction),
+                Some(a) => a.parse()?,
+            };
+            check_file_paths(paths, &mut warnings)?;
+            (Some(action), Some(paths.clone()))
+        }
+    };
+    let custom_audience_name = match &input.name {
+        None => None,
+        Some(n) => {
+            let n = n.trim();
+            if n.is_empty() {
+                return Err(PayloadError::EmptyName);
+            }
+            if n.chars().count() > CUSTOM_AUDIENCE_NAME_MAX {
+                return Err(PayloadError::NameTooLong(CUSTOM_AUDIENCE_NAME_MAX));
+            }
+            Some(n.to_owned())
+        }
+    };
+    let audience_sub_type = match input.audience_sub_type.as_deref() {
+        None => None,
+        Some("REACH_FREQUENCY") => Some("REACH_FREQUENCY"),
+        Some(_) => return Err(PayloadError::InvalidSubType),
+    };
+    if file_paths.is_none()
+        && custom_audience_name.is_none()
+        && audience_sub_type.is_none()
+        && input.audience_enhancement.is_none()
+    {
+        return Err(PayloadError::NothingToUpdate);
+    }
     Ok(Built {
         request: Request {
             path: UPDATE_PATH,
@@ -556,7 +648,10 @@ pub fn build_custom_audience_update(
                 advertiser_id: input.advertiser_id.clone(),
                 custom_audience_id: input.custom_audience_id.clone(),
                 action,
-                file_paths: input.file_paths.clone(),
+                file_paths,
+                custom_audience_name,
+                audience_sub_type,
+                audience_enhancement: input.audience_enhancement,
             },
         },
         warnings,

@@ -61,6 +61,12 @@ pub enum PayloadError {
     /// `audienceSubType` is not `NORMAL` or `REACH_FREQUENCY` (§2.2 create).
     #[error("audienceSubType must be NORMAL or REACH_FREQUENCY")]
     InvalidSubType,
+    /// More `filePaths` than TikTok's 500 per create or update (T-SDK create yml).
+    #[error("filePaths holds more than {0} paths")]
+    TooManyFilePaths(usize),
+    /// An update that changes nothing: no files, no new name, no sub type or enhancement.
+    #[error("an update needs filePaths, a new name, audienceSubType or audienceEnhancement")]
+    NothingToUpdate,
     /// A Mirror strategy other than `auto`, `replace`, `append_remove`.
     #[error("strategy must be auto, replace or append_remove")]
     InvalidStrategy,
@@ -98,6 +104,8 @@ impl PayloadError {
             PayloadError::InvalidRetention => "invalid_retention",
             PayloadError::InvalidSubType => "invalid_sub_type",
             PayloadError::InvalidStrategy => "invalid_strategy",
+            PayloadError::TooManyFilePaths(_) => "too_many_file_paths",
+            PayloadError::NothingToUpdate => "nothing_to_update",
             PayloadError::InvalidDigest(..) => "invalid_digest",
             PayloadError::DigestWidthMismatch => "digest_width_mismatch",
             PayloadError::WrongShape(..) => "wrong_type",

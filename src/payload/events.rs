@@ -54,30 +54,21 @@ pub const OFFLINE_STANDARD_EVENTS: [&str; 14] = [
     "ViewContent",
 ];
 
-/// Active ISO 4217 codes (Debian iso-codes 4.15, plus XCG and ZWG of 2024–25), without the
-/// metals, test and special drawing codes nobody prices a purchase in.
-const ISO_4217: &[&str] = &[
-    "AED", "AFN", "ALL", "AMD", "ANG", "AOA", "ARS", "AUD", "AWG", "AZN", "BAM", "BBD", "BDT",
-    "BGN", "BHD", "BIF", "BMD", "BND", "BOB", "BOV", "BRL", "BSD", "BTN", "BWP", "BYN", "BZD",
-    "CAD", "CDF", "CHE", "CHF", "CHW", "CLF", "CLP", "CNY", "COP", "COU", "CRC", "CUC", "CUP",
-    "CVE", "CZK", "DJF", "DKK", "DOP", "DZD", "EGP", "ERN", "ETB", "EUR", "FJD", "FKP", "GBP",
-    "GEL", "GHS", "GIP", "GMD", "GNF", "GTQ", "GYD", "HKD", "HNL", "HRK", "HTG", "HUF", "IDR",
-    "ILS", "INR", "IQD", "IRR", "ISK", "JMD", "JOD", "JPY", "KES", "KGS", "KHR", "KMF", "KPW",
-    "KRW", "KWD", "KYD", "KZT", "LAK", "LBP", "LKR", "LRD", "LSL", "LYD", "MAD", "MDL", "MGA",
-    "MKD", "MMK", "MNT", "MOP", "MRU", "MUR", "MVR", "MWK", "MXN", "MXV", "MYR", "MZN", "NAD",
-    "NGN", "NIO", "NOK", "NPR", "NZD", "OMR", "PAB", "PEN", "PGK", "PHP", "PKR", "PLN", "PYG",
-    "QAR", "RON", "RSD", "RUB", "RWF", "SAR", "SBD", "SCR", "SDG", "SEK", "SGD", "SHP", "SLE",
-    "SLL", "SOS", "SRD", "SSP", "STN", "SVC", "SYP", "SZL", "THB", "TJS", "TMT", "TND", "TOP",
-    "TRY", "TTD", "TWD", "TZS", "UAH", "UGX", "USD", "USN", "UYI", "UYU", "UYW", "UZS", "VED",
-    "VES", "VND", "VUV", "WST", "XAF", "XCD", "XCG", "XOF", "XPF", "YER", "ZAR", "ZMW", "ZWG",
-    "ZWL",
+/// The currencies TikTok supports for `properties.currency`: the 62 distinct codes of the
+/// list in T-SDK `python_sdk/business_api_client/models/pixel_properties.py` l.88 (which
+/// names PHP twice). Sorted, for binary search.
+const TIKTOK_CURRENCIES: &[&str] = &[
+    "AED", "ARS", "AUD", "BDT", "BHD", "BIF", "BOB", "BRL", "CAD", "CHF", "CLP", "CNY", "COP",
+    "CRC", "CZK", "DKK", "DZD", "EGP", "EUR", "GBP", "GTQ", "HKD", "HNL", "HUF", "IDR", "ILS",
+    "INR", "ISK", "JPY", "KES", "KHR", "KRW", "KWD", "KZT", "MAD", "MOP", "MXN", "MYR", "NGN",
+    "NIO", "NOK", "NZD", "OMR", "PEN", "PHP", "PKR", "PLN", "PYG", "QAR", "RON", "RUB", "SAR",
+    "SEK", "SGD", "THB", "TRY", "TWD", "UAH", "USD", "VES", "VND", "ZAR",
 ];
 
-/// True for an active ISO 4217 currency code (uppercase).
+/// True for a currency TikTok supports (uppercase ISO 4217, [`TIKTOK_CURRENCIES`]).
 pub fn is_currency(code: &str) -> bool {
-    ISO_4217.binary_search(&code).is_ok()
+    TIKTOK_CURRENCIES.binary_search(&code).is_ok()
 }
-
 /// `web` or `offline` (`app` needs allowlisting and `crm` takes custom events only: not built).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -205,8 +196,9 @@ pub struct EventData {
     pub event_time: i64,
     /// The dedup key.
     pub event_id: String,
-    /// Hashed identifiers and web signals.
-    pub user: User,
+    /// Hashed identifiers and web signals; absent rather than `{}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<User>,
     /// Checked properties.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub properties: Option<Map<String, Value>>,
@@ -361,17 +353,17 @@ fn build_event(
     if source == EventSource::Offline && event_time < now - OFFLINE_MAX_AGE_SECS {
         return Err("event_too_old");
     }
+    // Cell-level problems from here on: the event still goes without the cell.
+    let mut cell_rejects = Vec::new();
     let (properties, unknown_property) = match &ev.properties {
         None | Some(Value::Null) => (None, false),
         Some(Value::Object(p)) => {
-            let (p, unknown) = check_properties(p)?;
-            (Some(p), unknown)
+            let (p, unknown) = check_properties(p, row, &mut cell_rejects)?;
+            // Never `properties: {}`.
+            ((!p.is_empty()).then_some(p), unknown)
         }
         Some(_) => return Err("invalid_properties"),
     };
-
-    // Cell-level problems from here on: the event still goes without the cell.
-    let mut cell_rejects = Vec::new();
     let mut user = User::default();
     for (kind, column, cells, out) in [
         (Kind::Email, "email", &ev.email, &mut user.email),
@@ -439,6 +431,7 @@ fn build_event(
     }
     rejected.extend(cell_rejects);
     let page = (url.is_some() || referrer.is_some()).then_some(Page { url, referrer });
+    let user = (user != User::default()).then_some(user);
     Ok(EventData {
         event,
         event_time,
@@ -534,12 +527,18 @@ fn prop_count(v: &Value) -> Option<Value> {
     v.as_u64().map(|n| Value::Number(n.into()))
 }
 
-/// The checked properties, and whether unknown keys were left out.
+/// The checked properties, and whether unknown keys were left out. Fields of `contents[]`
+/// items that are left out are reported in `rejects`.
 fn check_properties(
     props: &Map<String, Value>,
+    row: usize,
+    rejects: &mut Vec<RowReject>,
 ) -> Result<(Map<String, Value>, bool), &'static str> {
     let mut out = Map::new();
     let mut unknown = false;
+    // TikTok's search field is `query` (T-SDK `pixel_properties.py` l.30, l.131–135);
+    // `search_string`, the name other partners send, is taken as input and sent as `query`.
+    let mut search = None;
     for (key, v) in props {
         if v.is_null() {
             continue;
@@ -557,11 +556,18 @@ fn check_properties(
                 Some(t @ ("product" | "product_group")) => Value::String(t.to_owned()),
                 _ => return Err("invalid_content_type"),
             },
-            "contents" => check_contents(v).ok_or("invalid_contents")?,
+            "contents" => check_contents(v, row, rejects).ok_or("invalid_contents")?,
             "order_id" => prop_string(v).ok_or("invalid_order_id")?,
             "shop_id" => prop_string(v).ok_or("invalid_shop_id")?,
             "num_items" => prop_count(v).ok_or("invalid_num_items")?,
-            "search_string" => prop_string(v).ok_or("invalid_search_string")?,
+            "query" | "search_string" => {
+                let q = prop_string(v).ok_or("invalid_query")?;
+                // `query` wins over `search_string` when both are given.
+                if key == "query" || search.is_none() {
+                    search = Some(q);
+                }
+                continue;
+            }
             "description" => prop_string(v).ok_or("invalid_description")?,
             "content_ids" => match v {
                 Value::Array(a) => Value::Array(
@@ -579,6 +585,9 @@ fn check_properties(
         };
         out.insert(key.clone(), checked);
     }
+    if let Some(q) = search {
+        out.insert("query".into(), q);
+    }
     if out.contains_key("value") && !out.contains_key("currency") {
         return Err("missing_currency");
     }
@@ -586,8 +595,11 @@ fn check_properties(
 }
 
 /// `contents[]`: objects with `content_id`, `content_name`, `content_category`, `brand`
-/// (strings), `price` (number), `quantity` (whole number). Unknown keys make it invalid.
-fn check_contents(v: &Value) -> Option<Value> {
+/// (strings), `price` (number), `quantity` (whole number) — the fields of tiktok-api.md §2.3.
+/// A field outside them (TikTok's 1.0 `status` and `content_type`, T-SDK `pixel_content.py`
+/// l.30, l.33, which Events 2.0 does not list) or a `quantity` that is not a whole number
+/// is left out alone and reported with its column; the item and the event still go.
+fn check_contents(v: &Value, row: usize, rejects: &mut Vec<RowReject>) -> Option<Value> {
     let items = v.as_array()?;
     let mut out = Vec::with_capacity(items.len());
     for item in items {
@@ -599,8 +611,27 @@ fn check_contents(v: &Value) -> Option<Value> {
             let checked = match k.as_str() {
                 "content_id" | "content_name" | "content_category" | "brand" => prop_string(v)?,
                 "price" => prop_number(v)?,
-                "quantity" => prop_count(v)?,
-                _ => return None,
+                "quantity" => match prop_count(v) {
+                    Some(q) => q,
+                    None => {
+                        rejects.push(RowReject::cell(
+                            row,
+                            "properties.contents.quantity",
+                            "invalid_quantity",
+                        ));
+                        continue;
+                    }
+                },
+                other => {
+                    // TikTok's own keys are named; a free-form key could be personal data.
+                    let column = match other {
+                        "status" => "properties.contents.status",
+                        "content_type" => "properties.contents.content_type",
+                        _ => "properties.contents",
+                    };
+                    rejects.push(RowReject::cell(row, column, "unknown_property"));
+                    continue;
+                }
             };
             o.insert(k.clone(), checked);
         }
@@ -649,8 +680,11 @@ mod tests {
 
     #[test]
     fn currency_list_is_sorted_for_binary_search() {
-        assert!(ISO_4217.windows(2).all(|w| w[0] < w[1]));
+        assert!(TIKTOK_CURRENCIES.windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(TIKTOK_CURRENCIES.len(), 62);
         assert!(is_currency("USD") && is_currency("EUR") && !is_currency("usd"));
         assert!(!is_currency("XXX") && !is_currency("ABC"));
+        // ISO 4217 codes TikTok does not list.
+        assert!(!is_currency("AFN") && !is_currency("ZWG") && !is_currency("BOV"));
     }
 }

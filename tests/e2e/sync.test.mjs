@@ -407,7 +407,7 @@ async function replaceThroughApi(advertiserId, audienceId, emails) {
   form.set('advertiser_id', advertiserId);
   form.set('calculate_type', 'EMAIL_SHA256');
   form.set('file_signature', createHash('md5').update(bytes).digest('hex'));
-  form.set('file_name', 'other-sync.txt');
+  form.set('name', 'other-sync.txt');
   form.set('file', new Blob([bytes], { type: 'text/plain' }), 'other-sync.txt');
   const up = await (await fetch(`${BASE}/open_api/v1.3/dmp/custom_audience/file/upload/`, { method: 'POST', headers: API_AUTH, body: form })).json();
   assert.equal(up.code, 0, `upload: ${JSON.stringify(up)}`);

@@ -35,6 +35,10 @@ for (const file of ['segment_audience', 'segment_mapping', 'custom_audience', 'e
 
 for (const c of vectors('customer_file').cases) {
   test(`golden customer_file: ${c.name}`, () => {
+    if (c.error) {
+      assert.throws(() => runCase('buildCustomerFile', c), (e) => e.code === c.error && e instanceof RangeError);
+      return;
+    }
     const f = runCase('buildCustomerFile', c);
     assert.ok(f.bytes instanceof Uint8Array);
     const { bytes, ...meta } = f;
@@ -76,8 +80,12 @@ test('call errors carry codes and the right error class', () => {
   code(() => t.buildSegmentAudience({ advertiserId: '1', name: '  ' }), 'empty_name');
   code(() => t.buildEventBatches({ eventSource: 'web', eventSourceId: 'C1', maxEvents: 1001, events: [] }), 'invalid_limit');
   code(() => t.buildEventBatches({ eventSource: 'crm', eventSourceId: 'C1', events: [] }), 'invalid_event_source');
-  code(() => t.buildCustomerFile({ kind: 'external_id', values: ['x'] }), 'kind_not_allowed');
-  code(() => t.buildCustomerFile({ kind: 'email', values: ['a@b.co'], fileName: 'list.xlsx' }), 'invalid_file_name');
+  code(() => t.buildCustomerFile({ kind: 'external_id', values: ['x'], advertiserId: '1' }), 'kind_not_allowed');
+  code(() => t.buildCustomerFile({ kind: 'email', values: ['a@b.co'], fileName: 'list.xlsx', advertiserId: '1' }), 'invalid_file_name');
+  code(() => t.buildCustomerFile({ kind: 'email', values: ['a@b.co'] }), 'missing_field');
+  code(() => t.buildCustomAudienceUpdate({ advertiserId: '1', customAudienceId: '2' }), 'nothing_to_update');
+  code(() => t.buildCustomAudienceUpdate({ advertiserId: '1', customAudienceId: '2', audienceSubType: 'NORMAL' }), 'invalid_sub_type');
+  code(() => t.buildCustomAudienceCreate({ advertiserId: '1', name: 'x', calculateType: 'EMAIL_SHA256', filePaths: Array.from({ length: 501 }, (_, i) => `${i}`.padStart(16, '0')) }), 'too_many_file_paths');
   code(() => t.buildCustomAudienceUpdate({ advertiserId: '1', customAudienceId: '2', filePaths: ['p'] }), 'missing_action');
   code(() => t.buildCustomAudienceUpdate({ advertiserId: '1', customAudienceId: '2', action: 'DELETE', filePaths: ['p'] }), 'invalid_action');
   code(() => t.buildCustomAudienceCreate({ advertiserId: '1', name: 'x'.repeat(129), calculateType: 'EMAIL_SHA256', filePaths: ['p'] }), 'name_too_long');
@@ -211,7 +219,7 @@ test('no raw value lands in any body, reject, warning or error', () => {
   check('segment mapping', seg);
   check('segment dryRun', t.dryRun(seg));
   for (const kind of ['email', 'phone', 'idfa']) {
-    const f = t.buildCustomerFile({ kind, values: raw[kind] });
+    const f = t.buildCustomerFile({ kind, values: raw[kind], advertiserId: '1' });
     check(`customer file ${kind}`, { ...f, bytes: new TextDecoder().decode(f.bytes) });
   }
   const ev = t.buildEventBatches({
@@ -223,7 +231,7 @@ test('no raw value lands in any body, reject, warning or error', () => {
   for (const bad of [
     () => t.buildSegmentMapping({ advertiserIds: ['1'], audienceIds: ['2'], columns: { email: raw.email[0] } }),
     () => t.buildEventBatches({ eventSource: 'web', eventSourceId: '1', events: [{ event: 'X', eventTime: 1, eventId: 'a', surname: raw.email[0] }] }),
-    () => t.buildCustomerFile({ kind: raw.email[0], values: [] }),
+    () => t.buildCustomerFile({ kind: raw.email[0], values: [], advertiserId: '1' }),
   ]) {
     assert.throws(bad, (e) => {
       check('error message', e.message);
@@ -249,4 +257,16 @@ test('hexToDigests packs either case, refuses a bad row by index, never by value
   assert.throws(() => t.hexToDigests([a, null]), (e) => e.code === 'invalid_digest');
   assert.throws(() => t.hexToDigests([a.slice(2)]), (e) => e.code === 'invalid_digest');
   assert.throws(() => t.hexToDigests('nope'), TypeError);
+});
+
+test('update: a rename, a sub type or an enhancement alone; the file name goes in name', () => {
+  const u = t.buildCustomAudienceUpdate({ advertiserId: '1', customAudienceId: '2', name: ' vip 2 ', audienceEnhancement: true });
+  assert.deepStrictEqual(u.body, { advertiser_id: '1', custom_audience_id: '2', custom_audience_name: 'vip 2', audience_enhancement: true });
+  const rf = t.buildCustomAudienceUpdate({ advertiserId: '1', customAudienceId: '2', audienceSubType: 'REACH_FREQUENCY' });
+  assert.deepStrictEqual(rf.body, { advertiser_id: '1', custom_audience_id: '2', audience_sub_type: 'REACH_FREQUENCY' });
+  const c = t.buildCustomAudienceCreate({ advertiserId: '1', name: 'v', calculateType: 'EMAIL_SHA256', filePaths: ['a1b2c3d4e5f60718'], retentionInDays: 30, audienceSubType: 'REACH_FREQUENCY', audienceEnhancement: false });
+  assert.deepStrictEqual(c.warnings, []);
+  assert.equal(c.body.audience_enhancement, false);
+  const f = t.buildCustomerFile({ kind: 'email', values: ['a@b.co'], advertiserId: '1' });
+  assert.ok('name' in f.upload.body && !('file_name' in f.upload.body));
 });

@@ -13,21 +13,30 @@ export function usage(): string[] {
   const schema: string = body.id_schema[0];
   const codes: string[] = m.rejected.map((r) => `${r.row}:${r.column ?? ''}:${r.code}`);
   const u = buildCustomAudienceUpdate({ advertiserId: '1', customAudienceId: '2', action: 'APPEND', filePaths: ['p'] });
-  const action: 'APPEND' | 'REMOVE' | 'REPLACE' = u.body.action;
+  const action: 'APPEND' | 'REMOVE' | 'REPLACE' | undefined = u.body.action;
+  const renamed = buildCustomAudienceUpdate({ advertiserId: '1', customAudienceId: '2', name: 'vip 2' });
+  const newName: string | undefined = renamed.body.custom_audience_name;
   const e = buildEventBatches({ eventSource: 'web', eventSourceId: 'C1', events: [{ event: 'Purchase', eventTime: new Date(), eventId: 1, properties: { currency: 'USD', value: 1 } }] });
   const track: TrackBody = e.requests[0];
-  const f = buildCustomerFile({ kind: 'email', values: ['a@b.co'] });
+  const f = buildCustomerFile({ kind: 'email', values: ['a@b.co'], advertiserId: '1' });
+  const fileName: string = f.upload.body.name;
   const bytes: Uint8Array = f.bytes;
   const d = mirrorDiff(bytes, ['00'.repeat(32)]);
   const plan: MirrorPlan = planCustomerFileMirror({ previous: d.add, current: d.remove, calculateType: 'EMAIL_SHA256', lastReplaceAt: null });
   const retry: number | undefined = plan.refusal?.retryAfter;
   // @ts-expect-error: update needs an action
   buildCustomAudienceUpdate({ advertiserId: '1', customAudienceId: '2', filePaths: ['p'] });
+  // @ts-expect-error: files need an action
+  buildCustomAudienceUpdate({ advertiserId: '1', customAudienceId: '2', filePaths: ['p'], name: 'x' });
+  // @ts-expect-error: TikTok converts to REACH_FREQUENCY only, never back to NORMAL
+  buildCustomAudienceUpdate({ advertiserId: '1', customAudienceId: '2', audienceSubType: 'NORMAL' });
+  // @ts-expect-error: TikTok's upload needs the advertiser
+  buildCustomerFile({ kind: 'email', values: ['a@b.co'] });
   // @ts-expect-error: no such event source
   buildEventBatches({ eventSource: 'crm', eventSourceId: 'C1', events: [] });
   // @ts-expect-error: external ids cannot go in a customer file
-  buildCustomerFile({ kind: 'external_id', values: [] });
+  buildCustomerFile({ kind: 'external_id', values: [], advertiserId: '1' });
   // @ts-expect-error: a Mirror plan file has one type
   planCustomerFileMirror({ previous: [], current: [], calculateType: 'MULTIPLE_TYPES' });
-  return [schema, ...codes, action, track.event_source, String(retry), ...digestsToHex(d.add), dryRun(m)];
+  return [schema, ...codes, String(action), String(newName), fileName, track.event_source, String(retry), ...digestsToHex(d.add), dryRun(m)];
 }

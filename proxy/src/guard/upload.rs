@@ -19,8 +19,9 @@ use tikhash::Algorithm;
 pub struct UploadForm {
     /// The checked text fields.
     pub fields: UploadFields,
-    /// The part name the client used for the file's name (`file_name` or `name`), if any:
-    /// TikTok's own materials use both (issue 10), so it is forwarded as it came.
+    /// Whether the client sent the optional `name` part (then it is forwarded). TikTok's
+    /// upload yml defines `name` and its gateway reads only that; the generated SDK's
+    /// `file_name` is refused (see `tikhash::payload::customer_file::UploadFields`).
     pub name_part: Option<&'static str>,
     /// The file's bytes.
     pub file: Vec<u8>,
@@ -37,8 +38,8 @@ const TEXT_PARTS: [&str; 5] = [
     "advertiser_id",
     "calculate_type",
     "file_signature",
-    "file_name",
     "name",
+    "context_info",
 ];
 
 /// Parses an upload body. Nothing but the parts TikTok defines, each once.
@@ -63,6 +64,12 @@ pub async fn parse_upload(content_type: &str, body: Bytes) -> Result<UploadForm,
             file = Some((file_name, field.bytes().await.map_err(malformed)?.to_vec()));
             continue;
         }
+        if name == "file_name" {
+            return Err(bad(
+                "file_name",
+                "is not read by TikTok: send the file's name in the name part",
+            ));
+        }
         let Some(i) = TEXT_PARTS.iter().position(|p| *p == name) else {
             return Err(bad(
                 "multipart body",
@@ -77,20 +84,17 @@ pub async fn parse_upload(content_type: &str, body: Bytes) -> Result<UploadForm,
         }
         text[i] = Some(field.text().await.map_err(malformed)?);
     }
-    let [advertiser_id, calculate_type, file_signature, file_name, name] = text;
-    if file_name.is_some() && name.is_some() {
-        return Err(bad("name", "and file_name name the file twice"));
-    }
+    let [advertiser_id, calculate_type, file_signature, name, context_info] = text;
     let (part_file_name, file) = file.ok_or_else(|| bad("file", "is required"))?;
-    let name_part = match (&file_name, &name) {
-        (Some(_), _) => Some("file_name"),
-        (_, Some(_)) => Some("name"),
-        _ => None,
-    };
-    let shown_name = file_name
-        .or(name)
+    // Checked, never forwarded: TikTok fills context_info from its own request context.
+    if let Some(c) = context_info {
+        tikhash::schema::custom_audience::ContextInfo::parse_part(&c)
+            .map_err(super::json::refusal)?;
+    }
+    let name_part = name.is_some().then_some("name");
+    let shown_name = name
         .or(part_file_name)
-        .ok_or_else(|| bad("file_name", "is required (the file part has no filename)"))?;
+        .ok_or_else(|| bad("name", "is required (the file part has no filename)"))?;
     let fields = UploadFields::parse(
         &advertiser_id.ok_or_else(|| bad("advertiser_id", "is required"))?,
         &calculate_type.ok_or_else(|| bad("calculate_type", "is required"))?,
@@ -332,5 +336,47 @@ mod tests {
         assert!(check_file_lines(CalculateType::MULTIPLE_TYPES, swapped.as_bytes()).is_err());
         let ragged = format!("EMAIL_SHA256,MAID_MD5\n{H}\n");
         assert!(check_file_lines(CalculateType::MULTIPLE_TYPES, ragged.as_bytes()).is_err());
+    }
+
+    /// A multipart body with `parts` and a one-line file.
+    fn form(parts: &[(&str, &str)]) -> (String, Bytes) {
+        let file = format!("{H}\n");
+        let sig = digest(Algorithm::Md5, file.as_bytes());
+        let mut b = String::new();
+        let all = [
+            ("advertiser_id", "7012345678901234567"),
+            ("calculate_type", "EMAIL_SHA256"),
+            ("file_signature", sig.as_str()),
+        ];
+        for (k, v) in all.iter().chain(parts) {
+            b += &format!("--X\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n");
+        }
+        b += &format!("--X\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n\r\n{file}\r\n--X--\r\n");
+        ("multipart/form-data; boundary=X".into(), Bytes::from(b))
+    }
+
+    #[tokio::test]
+    async fn the_name_part_is_name_and_context_info_is_checked_not_forwarded() {
+        let (ct, b) = form(&[("name", "list.txt")]);
+        let f = parse_upload(&ct, b).await.unwrap();
+        assert_eq!(
+            (f.name_part, f.fields.file_name.as_str()),
+            (Some("name"), "list.txt")
+        );
+        let (ct, b) = form(&[("file_name", "list.txt")]);
+        let e = parse_upload(&ct, b).await.unwrap_err();
+        assert!(e.to_string().contains("file_name"), "{e}");
+        let (ct, b) = form(&[("context_info", r#"{"core_user_id": 7}"#)]);
+        let f = parse_upload(&ct, b).await.unwrap();
+        let (_, rebuilt) = rebuild(&f);
+        assert!(!String::from_utf8_lossy(&rebuilt).contains("context_info"));
+        for bad in [r#"{"email": "a@b.co"}"#, "7", r#"{"app_id": "1"}"#] {
+            let (ct, b) = form(&[("context_info", bad)]);
+            let e = parse_upload(&ct, b).await.unwrap_err();
+            assert!(
+                e.to_string().contains("context_info") && !e.to_string().contains("a@b.co"),
+                "{e}"
+            );
+        }
     }
 }

@@ -8,6 +8,10 @@ use crate::upstream::Outbound;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeSet;
 use tikhash::payload::events::OFFLINE_STANDARD_EVENTS;
+use tikhash::payload::UpdateAction;
+use tikhash::schema::custom_audience::{
+    AudienceSubType, CustomAudienceCreateRequest, CustomAudienceUpdateRequest,
+};
 use tikhash::Algorithm;
 
 /// The guard's findings in TikTok's words (the sandbox allows every advertiser).
@@ -17,6 +21,14 @@ fn from_guard(e: AppError) -> Refusal {
         AppError::BadField { field, reason } => param_error(format!("{field}: {reason}")),
         other => param_error(format!("Parameter error: {other}")),
     }
+}
+
+/// A body parsed into TikTok's definitions (src/schema/), refused as TikTok refuses it.
+fn typed<T: serde::de::DeserializeOwned + tikhash::schema::Validate>(
+    out: &Outbound,
+) -> Result<T, Refusal> {
+    tikhash::schema::parse_strict(&out.body)
+        .map_err(|e| param_error(format!("{}: {}", e.field, e.reason.describe())))
 }
 
 fn body(out: &Outbound) -> Result<Map<String, Value>, Refusal> {
@@ -45,8 +57,8 @@ pub(super) fn dispatch(
             Some(Err(e)) => Err(from_guard(e)),
             None => Err(param_error("file: Missing data for required field.")),
         },
-        "dmp/custom_audience/create/" => create(w, &body(out)?, now),
-        "dmp/custom_audience/update/" => update(sb, w, &body(out)?, now),
+        "dmp/custom_audience/create/" => create(w, typed(out)?, now),
+        "dmp/custom_audience/update/" => update(sb, w, typed(out)?, now),
         "event/track/" => track(w, &body(out)?, &out.body),
         "dmp/custom_audience/list/" => list(w, out.query.as_deref().unwrap_or_default()),
         "dmp/custom_audience/get/" => get(w, out.query.as_deref().unwrap_or_default()),
@@ -134,8 +146,10 @@ fn file_upload(w: &mut World, form: UploadForm) -> Result<Value, Refusal> {
     if digests.is_empty() {
         return Err(param_error("file: The file holds no ids."));
     }
-    let n = new_id(w);
-    let file_path = format!("sandbox/{}/{n}.txt", form.fields.advertiser_id);
+    w.next_file += 1;
+    // TikTok issues 16-character paths (T-SDK create yml: file_paths items are 16 long);
+    // a multiplication by an odd constant is a bijection, so paths never repeat.
+    let file_path = format!("{:016x}", w.next_file.wrapping_mul(0x9E37_79B9_7F4A_7C15));
     w.files.insert(
         file_path.clone(),
         UploadedFile {
@@ -147,30 +161,18 @@ fn file_upload(w: &mut World, form: UploadForm) -> Result<Value, Refusal> {
     Ok(json!({ "file_path": file_path }))
 }
 
-fn file_paths(o: &Map<String, Value>) -> Result<Vec<String>, Refusal> {
-    match o.get("file_paths") {
-        None | Some(Value::Null) => Ok(Vec::new()),
-        Some(Value::Array(a)) => a
-            .iter()
-            .map(|v| v.as_str().map(str::to_string))
-            .collect::<Option<Vec<_>>>()
-            .ok_or_else(|| param_error("file_paths: Not a valid list.")),
-        _ => Err(param_error("file_paths: Not a valid list.")),
-    }
-}
-
 /// Checks the files exist, belong to `adv` and have `calculate_type`; returns their digests.
 fn files_for<'a>(
     w: &'a World,
     adv: &str,
     calculate_type: &str,
-    paths: &[String],
+    paths: &[&str],
 ) -> Result<Vec<&'a Vec<u8>>, Refusal> {
     let mut out = Vec::new();
     for p in paths {
         let f = w
             .files
-            .get(p)
+            .get(*p)
             .filter(|f| f.advertiser_id == adv)
             .ok_or_else(|| param_error("file_paths: invalid file path"))?;
         if f.calculate_type != calculate_type {
@@ -183,22 +185,12 @@ fn files_for<'a>(
     Ok(out)
 }
 
-fn create(w: &mut World, o: &Map<String, Value>, now: i64) -> Result<Value, Refusal> {
-    let adv = str_field(o, "advertiser_id")?.to_string();
-    let name = str_field(o, "custom_audience_name")?.to_string();
-    if name.chars().count() > 128 {
-        return Err(param_error(
-            "custom_audience_name: Longer than maximum length 128.",
-        ));
-    }
-    let ct = tikhash::schema::CalculateType::from_name(str_field(o, "calculate_type")?)
-        .filter(|t| t.allowed_in_create())
-        .map(|t| t.as_str())
-        .ok_or_else(|| param_error("calculate_type: Not a valid choice."))?;
-    let paths = file_paths(o)?;
-    if paths.is_empty() {
-        return Err(param_error("file_paths: Missing data for required field."));
-    }
+fn create(w: &mut World, body: CustomAudienceCreateRequest, now: i64) -> Result<Value, Refusal> {
+    // The schema has refused what create's definition refuses: MAID_*, a path that is not
+    // 16 characters, 0 or more than 500 paths, a name over 128, retention outside 1–365.
+    let adv = body.advertiser_id.to_string();
+    let ct = body.calculate_type.as_str();
+    let paths: Vec<&str> = body.file_paths.iter().map(|p| p.as_str()).collect();
     let members: BTreeSet<Vec<u8>> = files_for(w, &adv, ct, &paths)?
         .into_iter()
         .cloned()
@@ -208,39 +200,47 @@ fn create(w: &mut World, o: &Map<String, Value>, now: i64) -> Result<Value, Refu
         id.clone(),
         Custom {
             advertiser_id: adv,
-            name,
+            name: body.custom_audience_name,
             calculate_type: ct,
             members,
             last_replace_at: None,
             created_at: now,
+            sub_type: body
+                .audience_sub_type
+                .unwrap_or(AudienceSubType::NORMAL)
+                .as_str(),
+            enhancement: body.audience_enhancement.unwrap_or(false),
+            retention_in_days: body.retention_in_days,
         },
     );
     Ok(json!({ "custom_audience_id": id }))
 }
 
-fn update(sb: &Sandbox, w: &mut World, o: &Map<String, Value>, now: i64) -> Result<Value, Refusal> {
-    let adv = str_field(o, "advertiser_id")?.to_string();
-    let id = str_field(o, "custom_audience_id")?.to_string();
-    let action = match o.get("action").and_then(Value::as_str) {
-        None => FileAction::Replace,
-        Some(s) => match s.to_ascii_uppercase().as_str() {
-            "APPEND" => FileAction::Append,
-            "REMOVE" => FileAction::Remove,
-            "REPLACE" => FileAction::Replace,
-            _ => return Err(param_error("action: Not a valid choice.")),
-        },
-    };
-    let paths = file_paths(o)?;
-    let new_name = o.get("custom_audience_name").and_then(Value::as_str);
+fn update(
+    sb: &Sandbox,
+    w: &mut World,
+    body: CustomAudienceUpdateRequest,
+    now: i64,
+) -> Result<Value, Refusal> {
+    let adv = body.advertiser_id.to_string();
+    let id = body.custom_audience_id.to_string();
     let (ct, last_replace) = match w.customs.get(&id) {
         Some(a) if a.advertiser_id == adv => (a.calculate_type, a.last_replace_at),
         _ => return Err(param_error("Parameter error: invalid audience ID")),
     };
-    if paths.is_empty() && new_name.is_none() {
-        return Err(param_error(
-            "Parameter error: custom_audience_name or file_paths is required",
-        ));
+    if let Some(sub_type) = body.audience_sub_type {
+        // "If you update this field, changes to other data fields will be ignored."
+        if let Some(a) = w.customs.get_mut(&id) {
+            a.sub_type = sub_type.as_str();
+        }
+        return Ok(json!({}));
     }
+    let action = match body.effective_action() {
+        UpdateAction::Append => FileAction::Append,
+        UpdateAction::Remove => FileAction::Remove,
+        UpdateAction::Replace => FileAction::Replace,
+    };
+    let paths: Vec<&str> = body.file_paths().iter().map(|p| p.as_str()).collect();
     if !paths.is_empty() && action == FileAction::Replace {
         if let Some(t) = last_replace {
             if now - t < 24 * 3600 {
@@ -281,8 +281,11 @@ fn update(sb: &Sandbox, w: &mut World, o: &Map<String, Value>, now: i64) -> Resu
             a.last_replace_at = Some(now);
         }
     }
-    if let Some(n) = new_name {
-        a.name = n.to_string();
+    if let Some(n) = body.custom_audience_name {
+        a.name = n;
+    }
+    if let Some(e) = body.audience_enhancement {
+        a.enhancement = e;
     }
     Ok(json!({}))
 }
@@ -354,6 +357,9 @@ fn details_custom(id: &str, a: &Custom) -> Value {
         "cover_num": a.members.len(),
         "create_time": a.created_at,
         "is_valid": a.members.len() >= 1000,
+        "audience_sub_type": a.sub_type,
+        "audience_enhancement": a.enhancement,
+        "retention_in_days": a.retention_in_days,
     })
 }
 
@@ -379,15 +385,21 @@ fn list(w: &World, q: &str) -> Result<Value, Refusal> {
     if !(1..=100).contains(&page_size) {
         return Err(param_error("page_size: Must be between 1 and 100."));
     }
+    // list yml: `custom_audience_ids`, 1–100 ids, optional; only those audiences are listed.
+    let only: Option<Vec<String>> = match q.get("custom_audience_ids") {
+        None => None,
+        Some(v) => Some(audience_ids(v)?),
+    };
+    let wanted = |id: &String| only.as_ref().is_none_or(|ids| ids.contains(id));
     let mut all: Vec<(String, Value)> = w
         .customs
         .iter()
-        .filter(|(_, a)| a.advertiser_id == adv)
+        .filter(|(id, a)| a.advertiser_id == adv && wanted(id))
         .map(|(id, a)| (id.clone(), details_custom(id, a)))
         .chain(
             w.segments
                 .iter()
-                .filter(|(_, s)| s.advertiser_id == adv)
+                .filter(|(id, s)| s.advertiser_id == adv && wanted(id))
                 .map(|(id, s)| (id.clone(), details_segment(id, s))),
         )
         .collect();
@@ -408,6 +420,20 @@ fn list(w: &World, q: &str) -> Result<Value, Refusal> {
     }))
 }
 
+/// `custom_audience_ids`: a JSON list of 1–100 ids, each a string of digits (list and get
+/// yml: "Length range is [1, 100]", items int64 ids sent as strings).
+fn audience_ids(v: &str) -> Result<Vec<String>, Refusal> {
+    serde_json::from_str::<Vec<String>>(v)
+        .ok()
+        .filter(|ids| {
+            (1..=100).contains(&ids.len())
+                && ids
+                    .iter()
+                    .all(|id| tikhash::schema::TikTokId::parse(id).is_some())
+        })
+        .ok_or_else(|| param_error("custom_audience_ids: Not a valid list."))
+}
+
 fn get(w: &World, q: &str) -> Result<Value, Refusal> {
     let q = &query(q)?;
     let adv = q
@@ -415,11 +441,7 @@ fn get(w: &World, q: &str) -> Result<Value, Refusal> {
         .filter(|s| !s.is_empty())
         .map(str::to_string)
         .ok_or_else(|| param_error("advertiser_id: Missing data for required field."))?;
-    let ids: Vec<String> = q
-        .get("custom_audience_ids")
-        .and_then(|v| serde_json::from_str(v).ok())
-        .filter(|v: &Vec<String>| !v.is_empty() && v.len() <= 100)
-        .ok_or_else(|| param_error("custom_audience_ids: Not a valid list."))?;
+    let ids = audience_ids(q.get("custom_audience_ids").unwrap_or_default())?;
     let mut list = Vec::new();
     for id in &ids {
         let details = match (w.customs.get(id), w.segments.get(id)) {

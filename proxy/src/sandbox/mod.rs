@@ -8,6 +8,8 @@
 //! requests arrive within one second.
 
 mod endpoints;
+#[cfg(test)]
+mod tests;
 
 use crate::config::Clock;
 use crate::upstream::{Outbound, Reply};
@@ -43,6 +45,12 @@ struct Custom {
     members: BTreeSet<Vec<u8>>,
     last_replace_at: Option<i64>,
     created_at: i64,
+    /// `NORMAL` or `REACH_FREQUENCY`.
+    sub_type: &'static str,
+    /// TikTok's `audience_enhancement`.
+    enhancement: bool,
+    /// `retention_in_days`, when create gave one.
+    retention_in_days: Option<u16>,
 }
 
 /// An uploaded customer file.
@@ -56,6 +64,8 @@ struct UploadedFile {
 #[derive(Debug)]
 struct World {
     next_id: u64,
+    /// Uploads so far: the seed of each 16-character `file_path`.
+    next_file: u64,
     window_start: Instant,
     window_count: u32,
     segments: HashMap<String, Segment>,
@@ -77,6 +87,7 @@ impl Sandbox {
         Sandbox {
             inner: Arc::new(Mutex::new(World {
                 next_id: 7_100_000_000_000_000_001,
+                next_file: 0,
                 window_start: Instant::now(),
                 window_count: 0,
                 segments: HashMap::new(),
