@@ -2,8 +2,6 @@
 //! honours it), else the candidate among `,` `;` tab `|` that splits the first rows most
 //! consistently.
 
-use super::records::{RecordReader, Step};
-
 /// The delimiters a file is sniffed for, in the order ties are broken.
 pub const CANDIDATES: [u8; 4] = [b',', b';', b'\t', b'|'];
 
@@ -39,32 +37,45 @@ pub fn sep_line(text: &[u8]) -> Option<(u8, usize)> {
     Some((delimiter, len))
 }
 
-/// The delimiter of `text` (UTF-8, from the header line on): for each candidate the number
-/// of fields of the header and of the next rows; the winner has the most rows agreeing with a
-/// header of more than one field, then the widest header. A file of one column is `,`.
-pub fn sniff_delimiter(text: &[u8], eof: bool) -> u8 {
-    let mut best = (b',', 0usize, 0usize);
-    for d in CANDIDATES {
-        let mut reader = RecordReader::new(d);
-        let mut pos = 0;
-        let mut header = 0;
-        let mut agree = 0;
-        for _ in 0..SNIFF_ROWS {
-            match reader.read(&text[pos..], eof) {
-                Step::Record { len } => {
-                    if header == 0 {
-                        header = reader.len();
-                    } else if reader.len() == header {
-                        agree += 1;
-                    }
-                    pos += len;
+/// The delimiter of `text` (UTF-8, from the header line on): for each candidate, how many
+/// times it occurs outside quotes on each of the first lines; the winner has the most lines
+/// agreeing with a header where it occurs at all, then the most occurrences in the header. A
+/// file of one column is `,`. (A quote-aware count rather than four full parses: the same
+/// answer on real files, and a fraction of the wasm.)
+pub fn sniff_delimiter(text: &[u8], _eof: bool) -> u8 {
+    let mut header = [0usize; 4];
+    let mut agree = [0usize; 4];
+    let mut line = [0usize; 4];
+    let (mut quoted, mut lines) = (false, 0);
+    for (i, &b) in text.iter().enumerate() {
+        if b == b'"' {
+            quoted = !quoted;
+        } else if !quoted && (b == b'\n' || (b == b'\r' && text.get(i + 1) != Some(&b'\n'))) {
+            for d in 0..4 {
+                if lines == 0 {
+                    header[d] = line[d];
+                } else if line[d] == header[d] {
+                    agree[d] += 1;
                 }
-                Step::Blank { len } | Step::Malformed { len, .. } => pos += len,
-                Step::Incomplete | Step::End => break,
+            }
+            line = [0; 4];
+            lines += 1;
+            if lines > SNIFF_ROWS {
+                break;
+            }
+        } else if !quoted {
+            if let Some(d) = CANDIDATES.iter().position(|&c| c == b) {
+                line[d] += 1;
             }
         }
-        if header > 1 && (agree, header) > (best.1, best.2) {
-            best = (d, agree, header);
+    }
+    if lines == 0 {
+        header = line;
+    }
+    let mut best = (b',', 0, 0);
+    for d in 0..4 {
+        if header[d] > 0 && (agree[d], header[d]) > (best.1, best.2) {
+            best = (CANDIDATES[d], agree[d], header[d]);
         }
     }
     best.0

@@ -5,39 +5,52 @@ use thiserror::Error;
 /// The file as a whole cannot be read as text: nothing is hashed. The message says what the
 /// file seems to be and how to save it as CSV; it never quotes the file's contents.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+#[error("{}", self.message())]
 #[non_exhaustive]
 pub enum FileError {
     /// A ZIP container (`.xlsx`, `.ods`, `.numbers`): a workbook, not a CSV.
-    #[error("the file is a spreadsheet workbook (.xlsx/.ods/.numbers), not CSV: save it as \"CSV UTF-8\"")]
     Workbook,
     /// An OLE2 container: the old Excel `.xls` format.
-    #[error("the file is an old Excel workbook (.xls), not CSV: save it as \"CSV UTF-8\"")]
     LegacyWorkbook,
     /// A UTF-32 byte order mark: an encoding spreadsheets do not write and this reader does not take.
-    #[error("the file is UTF-32 text: save it as \"CSV UTF-8\" or UTF-16 with a byte order mark")]
     Utf32,
     /// NUL bytes without a byte order mark: UTF-16 without a BOM, or not text at all.
-    #[error(
-        "the file is not text (or UTF-16 without a byte order mark): save it as \"CSV UTF-8\""
-    )]
     NotText,
     /// Not valid UTF-8 and no byte order mark saying otherwise: probably a legacy code page
     /// such as Windows-1252 (Excel's plain "CSV" on Windows).
-    #[error("the file is not UTF-8 (probably Windows-1252 or another legacy encoding): save it as \"CSV UTF-8\"")]
     NotUtf8,
     /// A UTF-16 file whose length is odd or that holds an unpaired surrogate.
-    #[error("the file's UTF-16 text is damaged (odd length or an unpaired surrogate)")]
     BadUtf16,
     /// No header line: the file is empty or holds only blank lines.
-    #[error("the file is empty: it needs a header line")]
     Empty,
     /// The header line cannot be read: a quote in it is never closed, or it is longer than
     /// the part of the file read for it.
-    #[error("the header line (row 1) cannot be read: a quote in it is not closed")]
     NoHeader,
 }
 
 impl FileError {
+    /// What is wrong and how to re-save the file, in one sentence.
+    pub const fn message(self) -> &'static str {
+        match self {
+            FileError::Workbook => {
+                "the file is a workbook (.xlsx, .ods, .numbers), not CSV: save it as CSV UTF-8"
+            }
+            FileError::LegacyWorkbook => {
+                "the file is an Excel .xls workbook, not CSV: save it as CSV UTF-8"
+            }
+            FileError::Utf32 => "the file is UTF-32 text: save it as CSV UTF-8",
+            FileError::NotText => {
+                "the file is not text, or UTF-16 without a byte order mark: save it as CSV UTF-8"
+            }
+            FileError::NotUtf8 => "the file is not UTF-8 (Windows-1252?): save it as CSV UTF-8",
+            FileError::BadUtf16 => "the file's UTF-16 text is damaged",
+            FileError::Empty => "the file is empty: it needs a header line",
+            FileError::NoHeader => {
+                "the header line (row 1) cannot be read: a quote in it is not closed"
+            }
+        }
+    }
+
     /// The stable reason code carried by the JS error.
     pub const fn code(self) -> &'static str {
         match self {

@@ -1,16 +1,13 @@
 //! The sink that hashes: only the mapped columns of each row are normalized and hashed, into
 //! one fixed-width hex buffer per column (the `hashBatchPacked` layout), with `(row, column,
-//! reason)` rejects. Rows are gathered in batches so the four-lane hashing of
-//! [`crate::batch::hash_batch_hex_into`] runs as it does for a column from JS.
+//! reason)` rejects.
 
 use super::chunk::{Row, RowSink};
 use super::error::RowProblem;
-use crate::batch::hash_batch_hex_into;
+use super::records::{display_text, RecordReader};
 use crate::error::{OptionsError, Reject};
+use crate::hash::hash_with_buffer;
 use crate::options::{Algorithm, Kind, Options};
-
-/// Rows gathered before their cells are hashed.
-const BATCH_ROWS: usize = 2048;
 
 /// One column to hash.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,7 +109,8 @@ pub struct RowReject {
     pub reason: Reason,
 }
 
-/// A text column's values: UTF-8 (invalid bytes replaced) and the end offset of each row.
+/// A text column's values: their raw bytes (UTF-8 unless the file holds invalid bytes; decode
+/// lossily) and the end offset of each row.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct TextColumn {
     /// The values, concatenated.
@@ -134,24 +132,19 @@ pub struct HashedRows {
     pub rejects: Vec<RowReject>,
     /// Per text column.
     pub text: Vec<TextColumn>,
-    /// With [`CsvPlan::row_text`]: each rejected row's index and raw text (lossy UTF-8, no
-    /// line terminator).
+    /// With [`CsvPlan::row_text`]: each rejected row's index and raw text (no line
+    /// terminator; see [`super::records::display_text`]).
     pub row_text: Vec<(usize, String)>,
 }
 
-/// The [`RowSink`] that hashes.
+/// The [`RowSink`] that hashes. Each cell is hashed as its row arrives, through the same
+/// normalize-and-hash path as `hash` (in wasm a second instantiation of the four-lane batch
+/// would cost the size budget more than it gains).
 #[derive(Debug)]
 pub struct RowHasher<'p> {
     plan: &'p CsvPlan,
     out: HashedRows,
-    /// Cell text of the rows not hashed yet, per hashed column, and its end offsets.
-    cells: Vec<(String, Vec<usize>)>,
-    /// Per pending row: it has content (not blank, not malformed), and its raw text.
-    content: Vec<bool>,
-    flagged: Vec<bool>,
-    raw: Vec<(usize, String)>,
-    pending_from: usize,
-    cell_rejects: Vec<crate::error::Rejection>,
+    buf: String,
 }
 
 impl<'p> RowHasher<'p> {
@@ -164,105 +157,64 @@ impl<'p> RowHasher<'p> {
                 text: vec![TextColumn::default(); plan.text.len()],
                 ..HashedRows::default()
             },
-            cells: vec![(String::new(), Vec::new()); plan.hashed.len()],
-            content: Vec::new(),
-            flagged: Vec::new(),
-            raw: Vec::new(),
-            pending_from: 0,
-            cell_rejects: Vec::new(),
+            buf: String::new(),
         }
     }
 
-    /// Hashes what is pending and returns the piece's rows.
-    pub fn finish(mut self) -> HashedRows {
-        self.flush();
-        self.out
-            .rejects
-            .sort_by_key(|r| (r.row, r.column.map_or(0, |c| c + 1)));
-        self.out.row_text.sort_by_key(|r| r.0);
+    /// The piece's rows.
+    pub fn finish(self) -> HashedRows {
         self.out
     }
 
-    fn push_empty_cells(&mut self) {
-        for (text, ends) in &mut self.cells {
-            ends.push(text.len());
+    fn empty_row(&mut self) {
+        for (hex, col) in self.out.hex.iter_mut().zip(&self.plan.hashed) {
+            hex.resize(hex.len() + col.width(), b'-');
         }
         for t in &mut self.out.text {
             t.ends.push(t.bytes.len() as u32);
         }
     }
 
-    fn flush(&mut self) {
-        let n = self.content.len();
-        if n == 0 {
-            return;
-        }
-        let from = self.pending_from;
-        let mut rejected_rows = std::mem::take(&mut self.flagged);
+    fn record(&mut self, r: usize, reader: &RecordReader) -> bool {
+        let mut hashed_any = false;
+        let mut rejected = false;
         for (c, col) in self.plan.hashed.iter().enumerate() {
-            let (text, ends) = &self.cells[c];
-            let mut start = 0;
-            let values = ends.iter().map(|&end| {
-                let v = &text[start..end];
-                start = end;
-                v
-            });
-            self.cell_rejects.clear();
-            // Options were checked when the plan was made; a failure here leaves `-`s.
             let hex = &mut self.out.hex[c];
             let at = hex.len();
-            if hash_batch_hex_into(col.kind, values, &col.options, hex, &mut self.cell_rejects)
-                .is_err()
-            {
-                hex.resize(at + n * col.width(), b'-');
-            }
-            for r in &self.cell_rejects {
-                if r.reason != Reject::Empty {
-                    rejected_rows[r.row] = true;
-                    self.out.rejects.push(RowReject {
-                        row: from + r.row,
-                        column: Some(c),
-                        reason: Reason::Value(r.reason),
-                    });
-                }
-            }
+            hex.resize(at + col.width(), b'-');
+            let reason = match std::str::from_utf8(reader.field(col.index)) {
+                Ok(value) => match hash_with_buffer(col.kind, value, &col.options, &mut self.buf) {
+                    Ok(d) => {
+                        hex[at..].copy_from_slice(d.as_str().as_bytes());
+                        hashed_any = true;
+                        continue;
+                    }
+                    Err(Reject::Empty) => continue,
+                    Err(reject) => Reason::Value(reject),
+                },
+                Err(_) => Reason::Row(RowProblem::InvalidUtf8),
+            };
+            rejected = true;
+            self.out.rejects.push(RowReject {
+                row: r,
+                column: Some(c),
+                reason,
+            });
         }
-        if !self.plan.hashed.is_empty() {
-            for (r, (&content, rejected)) in self.content.iter().zip(&mut rejected_rows).enumerate()
-            {
-                if !content {
-                    continue;
-                }
-                let any = self.plan.hashed.iter().enumerate().any(|(c, col)| {
-                    let w = col.width();
-                    let hex = &self.out.hex[c];
-                    hex.len() >= (n - r) * w && hex[hex.len() - (n - r) * w] != b'-'
-                });
-                if !any {
-                    *rejected = true;
-                    self.out.rejects.push(RowReject {
-                        row: from + r,
-                        column: None,
-                        reason: Reason::Row(RowProblem::NoIdentifier),
-                    });
-                }
-            }
+        for (t, &index) in self.out.text.iter_mut().zip(&self.plan.text) {
+            // raw: a reader decodes it (invalid bytes become U+FFFD there)
+            t.bytes.extend_from_slice(reader.field(index));
+            t.ends.push(t.bytes.len() as u32);
         }
-        if self.plan.row_text {
-            for (r, text) in self.raw.drain(..) {
-                if rejected_rows[r - from] {
-                    self.out.row_text.push((r, text));
-                }
-            }
+        if !hashed_any && !self.plan.hashed.is_empty() {
+            rejected = true;
+            self.out.rejects.push(RowReject {
+                row: r,
+                column: None,
+                reason: Reason::Row(RowProblem::NoIdentifier),
+            });
         }
-        for (text, ends) in &mut self.cells {
-            text.clear();
-            ends.clear();
-        }
-        self.content.clear();
-        self.flagged = rejected_rows;
-        self.flagged.clear();
-        self.pending_from = self.out.rows;
+        rejected
     }
 }
 
@@ -271,7 +223,7 @@ fn line_text(raw: &[u8]) -> String {
     while end > 0 && (raw[end - 1] == b'\n' || raw[end - 1] == b'\r') {
         end -= 1;
     }
-    String::from_utf8_lossy(&raw[..end]).into_owned()
+    display_text(&raw[..end])
 }
 
 impl RowSink for RowHasher<'_> {
@@ -280,15 +232,15 @@ impl RowSink for RowHasher<'_> {
         self.out.rows += 1;
         match row {
             Row::Blank => {
-                self.push_empty_cells();
-                self.content.push(false);
-                self.flagged.push(false);
+                self.empty_row();
+                self.out.trailing_empty += 1;
+            }
+            Row::Record { reader, .. } if reader.is_blank() => {
+                self.empty_row();
                 self.out.trailing_empty += 1;
             }
             Row::Malformed { problem, raw } => {
-                self.push_empty_cells();
-                self.content.push(false);
-                self.flagged.push(false);
+                self.empty_row();
                 self.out.trailing_empty = 0;
                 self.out.rejects.push(RowReject {
                     row: r,
@@ -300,42 +252,11 @@ impl RowSink for RowHasher<'_> {
                 }
             }
             Row::Record { reader, raw } => {
-                let blank = reader.is_blank();
-                if blank {
-                    self.out.trailing_empty += 1;
-                } else {
-                    self.out.trailing_empty = 0;
-                }
-                let mut flagged = false;
-                for (c, col) in self.plan.hashed.iter().enumerate() {
-                    let (text, ends) = &mut self.cells[c];
-                    match std::str::from_utf8(reader.field(col.index)) {
-                        Ok(s) => text.push_str(s),
-                        Err(_) => {
-                            flagged = true;
-                            self.out.rejects.push(RowReject {
-                                row: r,
-                                column: Some(c),
-                                reason: Reason::Row(RowProblem::InvalidUtf8),
-                            });
-                        }
-                    }
-                    ends.push(text.len());
-                }
-                self.flagged.push(flagged);
-                for (t, &index) in self.out.text.iter_mut().zip(&self.plan.text) {
-                    t.bytes
-                        .extend_from_slice(String::from_utf8_lossy(reader.field(index)).as_bytes());
-                    t.ends.push(t.bytes.len() as u32);
-                }
-                self.content.push(!blank);
-                if self.plan.row_text {
-                    self.raw.push((r, line_text(raw)));
+                self.out.trailing_empty = 0;
+                if self.record(r, reader) && self.plan.row_text {
+                    self.out.row_text.push((r, line_text(raw)));
                 }
             }
-        }
-        if self.content.len() >= BATCH_ROWS {
-            self.flush();
         }
     }
 }

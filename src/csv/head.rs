@@ -4,7 +4,7 @@
 use super::chunk::{read_rows, Row, RowSink};
 use super::dialect::{sep_line, sniff_delimiter};
 use super::error::{FileError, RowProblem};
-use super::records::{RecordReader, Step};
+use super::records::{display_text, RecordReader, Step};
 
 /// What the first bytes of a file say.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,7 +47,7 @@ impl RowSink for Sample {
             Row::Record { reader, .. } => SampleRow {
                 row: number,
                 cells: (0..reader.len())
-                    .map(|i| String::from_utf8_lossy(reader.field(i)).into_owned())
+                    .map(|i| display_text(reader.field(i)))
                     .collect(),
                 problem: None,
             },
@@ -81,7 +81,7 @@ pub fn read_head(text: &[u8], eof: bool, sample_rows: usize) -> Result<Head, Fil
         Step::Record { len } => {
             pos += len;
             (0..reader.len())
-                .map(|i| String::from_utf8_lossy(reader.field(i)).trim().to_owned())
+                .map(|i| display_text(reader.field(i)).trim().to_owned())
                 .collect()
         }
         Step::Malformed { .. } | Step::Incomplete => return Err(FileError::NoHeader),

@@ -61,14 +61,27 @@ impl std::fmt::Debug for RecordReader {
     }
 }
 
-/// A csv-core reader at a record start. It has read one throw-away record first: csv-core
+/// A csv-core reader at a record start (not inlined: its DFA builder is large, and the wasm
+/// has a size budget). It has read one throw-away record first: csv-core
 /// strips a UTF-8 byte order mark from its first input only, and the file's BOM is the
 /// decoder's business, so a record that happens to start with EF BB BF keeps it.
+#[inline(never)]
 fn fresh_core(delimiter: u8) -> Reader {
     let mut core = ReaderBuilder::new().delimiter(delimiter).build();
     let (mut out, mut ends) = ([0u8; 4], [0usize; 4]);
-    let _ = core.read_record(b"x\n", &mut out, &mut ends);
+    let _ = read_into(&mut core, b"x\n", &mut out, &mut ends);
     core
+}
+
+/// csv-core's `read_record`, called from this one place: it is `inline(always)` and large.
+#[inline(never)]
+fn read_into(
+    core: &mut Reader,
+    input: &[u8],
+    out: &mut [u8],
+    ends: &mut [usize],
+) -> (ReadRecordResult, usize, usize, usize) {
+    core.read_record(input, out, ends)
 }
 
 impl RecordReader {
@@ -89,7 +102,8 @@ impl RecordReader {
     }
 
     /// Reads the row at the start of `input` (which must be a record start). `eof` says that
-    /// no bytes follow `input`.
+    /// no bytes follow `input`. (Not inlined: three callers, one copy in the wasm.)
+    #[inline(never)]
     pub fn read(&mut self, input: &[u8], eof: bool) -> Step {
         self.spans.clear();
         let Some(&first) = input.first() else {
@@ -108,9 +122,7 @@ impl RecordReader {
         }
         let (mut nin, mut nout, mut nend) = (0, 0, 0);
         loop {
-            let (res, i, o, e) =
-                self.core
-                    .read_record(&input[nin..], &mut self.out[nout..], &mut self.ends[nend..]);
+            let (res, i, o, e) = self.core_read(&input[nin..], nout, nend);
             nin += i;
             nout += o;
             nend += e;
@@ -139,9 +151,7 @@ impl RecordReader {
                     if self.ends.len() < nend + 2 {
                         self.ends.resize(nend + 2, 0);
                     }
-                    let (res, _, o, e) =
-                        self.core
-                            .read_record(b"\n", &mut self.out[nout..], &mut self.ends[nend..]);
+                    let (res, _, o, e) = self.core_read(b"\n", nout, nend);
                     if res != ReadRecordResult::Record {
                         return self.malformed(input, eof, RowProblem::UnterminatedQuote);
                     }
@@ -177,6 +187,23 @@ impl RecordReader {
             }
         }
         Step::Record { len: nin }
+    }
+
+    /// csv-core's `read_record` into the buffers from `nout`/`nend` on: one call site, as it
+    /// is `inline(always)` and large.
+    #[inline(never)]
+    fn core_read(
+        &mut self,
+        input: &[u8],
+        nout: usize,
+        nend: usize,
+    ) -> (ReadRecordResult, usize, usize, usize) {
+        read_into(
+            &mut self.core,
+            input,
+            &mut self.out[nout..],
+            &mut self.ends[nend..],
+        )
     }
 
     /// A row that cannot be read: skip its first line, and start over at the next one.
@@ -229,6 +256,19 @@ impl RecordReader {
                 .iter()
                 .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
         })
+    }
+}
+
+/// Bytes of a field as text: as they are when they are UTF-8, else with every non-ASCII byte
+/// shown as U+FFFD (coarser than `String::from_utf8_lossy`, whose machinery is large in the
+/// wasm; only shown to people, never hashed).
+pub fn display_text(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_owned(),
+        Err(_) => bytes
+            .iter()
+            .map(|&b| if b < 0x80 { char::from(b) } else { '\u{FFFD}' })
+            .collect(),
     }
 }
 
