@@ -224,6 +224,11 @@ function parseHere(job, plan, bytes, eof, align) {
   return chunkParts(job.parse(bytes, eof, align), plan);
 }
 
+function lineEnd(buf, byte, size) {
+  const before = buf.lastIndexOf(byte, size - 1);
+  return before >= 0 ? before : buf.indexOf(byte, size);
+}
+
 /**
  * Cuts the text after the header into pieces of about `size` bytes, each ending just after a
  * line end where there is one (usually a record end: the merge checks it).
@@ -232,8 +237,9 @@ async function* cut(first, text, size) {
   let buf = first;
   for (;;) {
     while (buf.length >= size) {
-      let at = buf.lastIndexOf(10);
-      if (at < 0) at = buf.lastIndexOf(13);
+      // the last line end within the piece, else the first after it
+      let at = lineEnd(buf, 10, size);
+      if (at < 0) at = lineEnd(buf, 13, size);
       if (at < 0 && buf.length < 4 * size) break;
       const end = at < 0 ? buf.length : at + 1;
       yield { bytes: buf.subarray(0, end), eof: false };
