@@ -1,16 +1,17 @@
 // A worker of hashCsv: parses and hashes the pieces it is sent (speculatively, from their
 // first byte) and returns their parts with the hex buffers transferred. Runs as a browser
-// module worker or a Node worker_thread.
+// module worker or a Node worker_thread. The message handler is attached before the wasm
+// loads (a browser drops messages that arrive while a module worker's top level awaits),
+// and messages wait for it.
 const isNode = typeof self === 'undefined' || typeof self.postMessage !== 'function';
-const port = isNode ? (await import('node:worker_threads')).parentPort : self;
-const tikhash = isNode ? await import('./node.js') : await import('./index.js');
-await tikhash.init();
-const { chunkParts, newJob } = await import('./csv.js');
-
+let port = null;
 let job = null;
 let plan = null;
+let chunkParts = null;
+const queue = [];
+let ready = false;
 
-const onMessage = (msg) => {
+function handle(msg) {
   if (msg.setup) {
     job?.free();
     plan = msg.setup.plan;
@@ -24,6 +25,20 @@ const onMessage = (msg) => {
   } catch (err) {
     port.postMessage({ seq: msg.seq, error: { message: String(err?.message ?? err), code: err?.code ?? null } });
   }
-};
-if (isNode) port.on('message', onMessage);
-else self.onmessage = (e) => onMessage(e.data);
+}
+
+const onMessage = (msg) => (ready ? handle(msg) : queue.push(msg));
+let newJob = null;
+if (!isNode) self.onmessage = (e) => onMessage(e.data);
+
+if (isNode) {
+  port = (await import('node:worker_threads')).parentPort;
+  port.on('message', onMessage);
+} else {
+  port = self;
+}
+const tikhash = isNode ? await import('./node.js') : await import('./index.js');
+await tikhash.init();
+({ chunkParts, newJob } = await import('./csv.js'));
+ready = true;
+for (const msg of queue.splice(0)) handle(msg);

@@ -14,6 +14,8 @@ const HASH_OPTIONS = ['profile', 'defaultCountry', 'phoneFormat', 'algorithm', '
 const KIND_INDEX = { email: 0, phone: 1, idfa: 2, gaid: 3, external_id: 4 };
 const KIND_ALIASES = { aaid: 'gaid', externalId: 'external_id' };
 
+const ENCODINGS = ['utf-8', 'utf-8-bom', 'utf-16le', 'utf-16be'];
+
 let reasonCodes = null;
 const codes = () => (reasonCodes ??= core.csvReasonCodes());
 
@@ -89,7 +91,7 @@ async function utf8Text(source) {
     }
     head = concat(head, next.value);
   }
-  const encoding = core.csvDetectEncoding(head.subarray(0, HEAD_BYTES), ended && head.length <= HEAD_BYTES);
+  const encoding = ENCODINGS[core.csvDetectEncoding(head.subarray(0, HEAD_BYTES), ended && head.length <= HEAD_BYTES)];
   const bom = encoding === 'utf-8' ? 0 : encoding === 'utf-8-bom' ? 3 : 2;
   // UTF-16 (detected in wasm by its BOM) becomes UTF-8 through the platform's decoder, which
   // throws on damaged text ({ fatal: true }) instead of inventing characters.
@@ -207,16 +209,16 @@ export function chunkParts(r, plan) {
   };
 }
 
-/** The wasm reader for `plan`. */
+/** The wasm reader for `plan`: `parse(bytes, eof, align)` (src/wasm/csv.rs `csvParse`). */
 export function newJob(plan, hashOptions) {
-  return new core.CsvJob(
-    plan.delimiter.charCodeAt(0),
-    Uint32Array.from(plan.hashed, (c) => c.index),
-    Uint32Array.from(plan.hashed, (c) => KIND_INDEX[c.kind]),
-    Uint32Array.from(plan.text, (t) => t.index),
-    plan.rowText,
-    hashOptions,
-  );
+  const delimiter = plan.delimiter.charCodeAt(0);
+  const indexes = Uint32Array.from(plan.hashed, (c) => c.index);
+  const kinds = Uint32Array.from(plan.hashed, (c) => KIND_INDEX[c.kind]);
+  const text = Uint32Array.from(plan.text, (t) => t.index);
+  return {
+    parse: (bytes, eof, align) => core.csvParse(delimiter, indexes, kinds, text, plan.rowText, hashOptions, bytes, eof, align),
+    free() {},
+  };
 }
 
 /** Parses one piece in this thread. */

@@ -261,7 +261,8 @@ impl RecordReader {
 
 /// Bytes of a field as text: as they are when they are UTF-8, else with every non-ASCII byte
 /// shown as U+FFFD (coarser than `String::from_utf8_lossy`, whose machinery is large in the
-/// wasm; only shown to people, never hashed).
+/// wasm; only shown to people, never hashed). Not inlined: three callers.
+#[inline(never)]
 pub fn display_text(bytes: &[u8]) -> String {
     match std::str::from_utf8(bytes) {
         Ok(s) => s.to_owned(),
