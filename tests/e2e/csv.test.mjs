@@ -45,8 +45,10 @@ for (const [name, want] of Object.entries(expected)) {
   }
   test(`${name}: preview, rows and reported row numbers`, async () => {
     const page = await openPage();
-    if (want.defaultCountry) await page.selectOption('#default-country', want.defaultCountry);
     await hashed(page, () => page.setInputFiles('#file-input', fileURLToPath(new URL(name, dir))));
+    if (want.defaultCountry && (await page.inputValue('#default-country')) !== want.defaultCountry) {
+      await hashed(page, () => page.selectOption('#default-country', want.defaultCountry));
+    }
     // the columns of the fixture, as a person would set them in step 2
     const headers = await page.locator('#columns-body th').allTextContents();
     for (let c = 0; c < headers.length; c++) {
