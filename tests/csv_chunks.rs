@@ -1,5 +1,6 @@
 //! Reading a CSV in pieces gives exactly the rows of one parse: any file, any cuts (the pool's
 //! chunking, src/csv/chunk.rs), for the records themselves and for the hashed output.
+#![cfg(not(target_arch = "wasm32"))]
 
 use proptest::prelude::*;
 use tikhash::csv::{
