@@ -5,20 +5,22 @@
 // and messages wait for it.
 const isNode = typeof self === 'undefined' || typeof self.postMessage !== 'function';
 let port = null;
-let job = null;
-let plan = null;
+const jobs = new Map(); // job id → { job, plan }
 let chunkParts = null;
 const queue = [];
 let ready = false;
 
 function handle(msg) {
   if (msg.setup) {
-    job?.free();
-    plan = msg.setup.plan;
-    job = newJob(plan, msg.setup.options);
+    jobs.set(msg.setup.job, { job: newJob(msg.setup.plan, msg.setup.options), plan: msg.setup.plan });
+    return;
+  }
+  if (msg.drop !== undefined) {
+    jobs.delete(msg.drop);
     return;
   }
   try {
+    const { job, plan } = jobs.get(msg.job);
     const parts = chunkParts(job.parse(msg.bytes, msg.eof, -1), plan);
     const transfer = [...parts.hex.map((h) => h.buffer), parts.rejects.buffer];
     port.postMessage({ seq: msg.seq, parts }, transfer);

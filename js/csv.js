@@ -269,7 +269,7 @@ export async function hashCsv(source, options = {}) {
   const { head, buf, ended } = await readHead(text, 20);
   const plan = makePlan(head, options);
   const job = newJob(plan, hashOptions);
-  const pool = workerCount > 0 ? await startPool(workerCount, plan, hashOptions) : null;
+  const pool = workerCount > 0 ? (await workerPool(Math.floor(workerCount))).job(plan, hashOptions) : null;
   const parts = [];
   let rows = 0;
   let bytesDone = buf.length;
@@ -361,8 +361,21 @@ function assemble(plan, parts, { encoding, head }) {
   return result;
 }
 
-/** Workers that parse pieces: module workers in browsers, worker_threads in Node. */
-async function startPool(size, plan, hashOptions) {
+/**
+ * Workers that parse pieces: module workers in browsers, worker_threads in Node. Kept between
+ * calls (one set per size): a worker loads the wasm once, and a page never has a worker torn
+ * down under a request it made. Node workers are unref'd while idle, so they never keep a
+ * script alive.
+ */
+const pools = new Map();
+let nextJob = 0;
+
+async function workerPool(size) {
+  if (!pools.has(size)) pools.set(size, makePool(size));
+  return pools.get(size);
+}
+
+async function makePool(size) {
   const isNode = typeof process !== 'undefined' && process.versions?.node && typeof window === 'undefined';
   const url = new URL('./csv-worker.js', import.meta.url);
   const workers = [];
@@ -374,34 +387,47 @@ async function startPool(size, plan, hashOptions) {
   }
   let seq = 0;
   const pending = new Map();
+  let broken = null;
   for (const w of workers) {
     w.busy = 0;
     w.onMessage((msg) => {
       const p = pending.get(msg.seq);
       pending.delete(msg.seq);
-      w.busy--;
+      if (--w.busy === 0) w.idle();
+      if (!p) return;
       if (msg.error) p.reject(Object.assign(new Error(msg.error.message), { code: msg.error.code }));
       else p.resolve(msg.parts);
     });
     w.onError((err) => {
+      // a worker that fails fails its pieces, now and later: never a piece left waiting
+      broken = err;
+      pools.delete(size);
       for (const p of pending.values()) p.reject(err);
       pending.clear();
     });
-    w.post({ setup: { plan, options: hashOptions } });
+    w.idle();
   }
   return {
-    parse(bytes, eof) {
-      const w = workers.reduce((a, b) => (b.busy < a.busy ? b : a));
-      w.busy++;
-      const id = seq++;
-      return new Promise((resolve, reject) => {
-        pending.set(id, { resolve, reject });
-        // copied, not transferred: the merge may need the piece again
-        w.post({ seq: id, bytes, eof });
-      });
-    },
-    close() {
-      for (const w of workers) w.terminate();
+    /** A job on these workers: `parse(bytes, eof)` resolves to a piece's parts. */
+    job(plan, hashOptions) {
+      const job = nextJob++;
+      for (const w of workers) w.post({ setup: { job, plan, options: hashOptions } });
+      return {
+        parse(bytes, eof) {
+          if (broken) return Promise.reject(broken);
+          const w = workers.reduce((a, b) => (b.busy < a.busy ? b : a));
+          if (w.busy++ === 0) w.busyAgain();
+          const id = seq++;
+          return new Promise((resolve, reject) => {
+            pending.set(id, { resolve, reject });
+            // copied, not transferred: the merge may need the piece again
+            w.post({ seq: id, job, bytes, eof });
+          });
+        },
+        close() {
+          for (const w of workers) w.post({ drop: job });
+        },
+      };
     },
   };
 }
@@ -411,7 +437,8 @@ function wrapWeb(w) {
     post: (m) => w.postMessage(m),
     onMessage: (f) => (w.onmessage = (e) => f(e.data)),
     onError: (f) => (w.onerror = (e) => f(new Error(e.message ?? 'tikhash: a CSV worker failed'))),
-    terminate: () => w.terminate(),
+    idle() {},
+    busyAgain() {},
   };
 }
 
@@ -420,6 +447,7 @@ function wrapNode(w) {
     post: (m) => w.postMessage(m),
     onMessage: (f) => w.on('message', f),
     onError: (f) => w.on('error', f),
-    terminate: () => w.terminate(),
+    idle: () => w.unref(),
+    busyAgain: () => w.ref(),
   };
 }
