@@ -2,6 +2,10 @@
 // the rules themselves live in Rust (src/), so the browser and the proxy never disagree.
 import * as core from './tikhash_core.js';
 import { writeRows, wasmBytes } from './rows.js';
+import { hashCsv as hashCsvFile, inspectCsv as inspectCsvFile } from './csv.js';
+
+export { detectColumns, foldHeader, HEADER_SYNONYMS, IDENTIFIER_KINDS } from './columns.js';
+export { REJECT_REASONS, rejectReason } from './reasons.js';
 
 let ready = false;
 let codes = null;
@@ -78,6 +82,21 @@ const decoder = new TextDecoder();
 function decodeAscii(bytes) {
   if (NodeBuffer) return NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.length).latin1Slice(0, bytes.length);
   return decoder.decode(bytes);
+}
+
+/**
+ * Normalizes and hashes the identifier columns of a CSV file (Blob/File, ReadableStream,
+ * Node Readable or Uint8Array): `{ rows, columns, rejected }`, typed in index.d.ts.
+ */
+export async function hashCsv(source, options) {
+  assertReady();
+  return hashCsvFile(source, options);
+}
+
+/** The header, delimiter, encoding and first rows of a CSV file, with the detected columns. */
+export async function inspectCsv(source, options) {
+  assertReady();
+  return inspectCsvFile(source, options);
 }
 
 /** Every reason code a rejected row can carry. */

@@ -88,5 +88,144 @@ export function hashBatchPacked(kind: Kind, values: string[], options?: Options)
 /** Every reason code a rejected row can carry. */
 export function rejectCodes(): RejectCode[];
 
+// ---- CSV files ----
+
+/** Why a row of a CSV file, or one of its cells, was not used. */
+export type CsvRejectCode =
+  | RejectCode
+  | 'unterminated_quote'
+  | 'text_after_quote'
+  | 'row_too_long'
+  | 'invalid_utf8'
+  | 'no_identifier';
+
+/** Why a whole file was refused: thrown as a RangeError with this `code`. */
+export type CsvFileErrorCode =
+  | 'workbook_not_csv'
+  | 'unsupported_encoding'
+  | 'not_text'
+  | 'not_utf8'
+  | 'bad_utf16'
+  | 'empty_file'
+  | 'no_header'
+  | 'unknown_column';
+
+/** The bytes of a CSV file: a `Blob`/`File`, a `ReadableStream` of bytes, a Node `Readable` (any async iterable of bytes) or the bytes themselves. */
+export type CsvSource =
+  | Uint8Array
+  | ArrayBuffer
+  | { stream(): unknown; size: number }
+  | { getReader(): unknown }
+  | AsyncIterable<Uint8Array>;
+
+/** What each column holds: an identifier kind (hashed) or an event field (text). */
+export type ColumnRole =
+  | Kind
+  | 'event'
+  | 'event_time'
+  | 'event_id'
+  | 'value'
+  | 'currency'
+  | 'order_id'
+  | 'content_id'
+  | 'ttclid'
+  | 'ip'
+  | 'user_agent'
+  | 'url'
+  | 'referrer';
+
+export interface HashCsvOptions extends Omit<Options, 'algorithm'> {
+  /** Header name → kind of each column to hash; without it, the detected identifier columns. */
+  columns?: Record<string, Kind>;
+  /** `"md5"` hashes the IDFA/GAID columns with MD5 (32 wide); other columns stay SHA-256. */
+  algorithm?: 'sha256' | 'md5';
+  /** Header names of columns to return as text (event fields; never identifiers). */
+  text?: string[];
+  /** Also return the raw text of each rejected row (for a report made on the device). */
+  rowText?: boolean;
+  /** Called after each piece with the rows read so far and the bytes (of UTF-8 text) read. */
+  onProgress?: (progress: { rows: number; bytes: number }) => void;
+  /** Aborts with a DOMException named `AbortError`. */
+  signal?: { readonly aborted: boolean };
+  /** Workers that parse pieces in parallel (module workers in browsers, worker_threads in Node); default 0: this thread. */
+  workers?: number;
+  /** Bytes per piece (default 4 MiB). */
+  chunkBytes?: number;
+}
+
+/** One hashed column, in the {@link hashBatchPacked} layout. */
+export interface CsvColumn {
+  kind: Kind;
+  /** `width` hex characters per data row; `-` repeated for a row without a hash. */
+  packed: string;
+  width: 64 | 32;
+}
+
+/** A row or a cell that was not used. Empty cells are not rejects (their slot is `-`s). */
+export interface CsvRejected {
+  /** The spreadsheet row: the header is row 1, the first record row 2; a quoted newline stays in its row; an empty line is a row. */
+  row: number;
+  /** The header of the cell's column, or `null` for the whole row. */
+  column: string | null;
+  code: CsvRejectCode;
+}
+
+export interface HashCsvResult {
+  /** Data records (rows 2 … rows + 1); empty rows at the very end are not counted. */
+  rows: number;
+  /** Per hashed column, by header name. */
+  columns: Record<string, CsvColumn>;
+  rejected: CsvRejected[];
+  /** With `text`: each column's values, one per row. */
+  text?: Record<string, string[]>;
+  /** With `rowText`: spreadsheet row → the row's raw text (stays on the device). */
+  rowText?: Record<number, string>;
+  file: CsvFileInfo;
+}
+
+export interface CsvFileInfo {
+  encoding: 'utf-8' | 'utf-8-bom' | 'utf-16le' | 'utf-16be';
+  /** `,` `;` tab or `|` (or what a `sep=` line names). */
+  delimiter: string;
+  /** Unique names: an empty one is `Column N`, a repeated one `Name (2)`. */
+  header: string[];
+  /** The file starts with a `sep=` line (not a row). */
+  sepLine: boolean;
+}
+
+export interface CsvInspection {
+  encoding: CsvFileInfo['encoding'];
+  delimiter: string;
+  header: string[];
+  /** The first rows (row 2 first), read as hashCsv reads them. */
+  sample: { row: number; cells: string[]; problem: CsvRejectCode | null }[];
+  /** Header name → detected role, `''` when none. */
+  detected: Record<string, ColumnRole | ''>;
+}
+
+/** Normalizes and hashes a CSV file's identifier columns; bad rows are reported, a file that is not CSV text is thrown. */
+export function hashCsv(source: CsvSource, options?: HashCsvOptions): Promise<HashCsvResult>;
+
+/** The header, first rows and detected columns of a CSV file, without hashing. */
+export function inspectCsv(source: CsvSource, options?: { sampleRows?: number }): Promise<CsvInspection>;
+
+/** One role (or `''`) per column, from the header synonyms and, for unnamed columns, the values. */
+export function detectColumns(header: string[], sample?: string[][]): (ColumnRole | '')[];
+
+/** A header name as the synonym table compares it: lowercase, no accents, letters and digits only. */
+export function foldHeader(name: string): string;
+
+/** Role → folded header names. */
+export const HEADER_SYNONYMS: Readonly<Record<ColumnRole, readonly string[]>>;
+
+/** The identifier kinds, in order. */
+export const IDENTIFIER_KINDS: readonly Kind[];
+
+/** Reject code → a sentence a person can act on (identifiers, CSV rows and request builders). */
+export const REJECT_REASONS: Readonly<Record<string, string>>;
+
+/** The reason for a code, or `Rejected (code).` for an unknown one. */
+export function rejectReason(code: string): string;
+
 // ---- payloads (TikTok request bodies): below this line ----
 export * from './payload.js';

@@ -8,7 +8,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 
 profile=${1:---release}
 wasm-pack build "$profile" --target web --out-dir pkg --out-name tikhash_core --no-pack .
-cp js/api.js js/rows.js js/index.js js/node.js js/payload.js js/index.d.ts js/payload.d.ts pkg/
+cp js/*.js js/*.d.ts js/LICENSE-* pkg/
 cp README.md pkg/README.md
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n1)
 node -e '

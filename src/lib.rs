@@ -2,6 +2,7 @@
 #![cfg_attr(not(test), warn(missing_docs))]
 
 pub mod batch;
+pub mod csv;
 pub mod error;
 pub mod hash;
 pub mod hex;

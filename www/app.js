@@ -1,50 +1,43 @@
 // The page: "Try it" panel and the sync console. Plain ES module, no build step.
 import * as tikhash from '/pkg/index.js';
-import { detectDelimiter, parseRecords } from './csv.js';
-import { ID_ROLES, EVENT_ROLES, ID_KINDS, detectRoles } from './columns.js';
-import { HashPool } from './pool.js';
+import { Dataset } from './dataset.js';
 import { ready as signedIn, signInRequired } from './auth.js';
 import { planSync, dryRun, runSync, explain, SyncError, idType, PLACEHOLDER_ID } from './sync.js';
 
 const $ = (id) => document.getElementById(id);
 const API = '/open_api/v1.3/';
 const PREVIEW_ROWS = 10;
-const SAMPLE_BYTES = 64 * 1024;
 
-/** Plain-language reason for each reject code. */
-export const REASONS = {
-  empty: 'The cell is empty.',
-  invalid_email: 'Not an email address (it needs one @ and a domain with a dot).',
-  invalid_phone: 'Not a possible phone number for its country.',
-  phone_needs_country: 'No country code: write it with + and the country code, or pick a default country.',
-  unknown_country_code: 'The country code does not exist.',
-  invalid_maid: 'Not an ad id (expected 8-4-4-4-12 hex, like 5f3a2b18-9c4d-4e7f-b8e2-17d3a1e69b25).',
-  maid_zero: 'All-zero ad id: the person limited ad tracking, so it is not sent.',
-  too_long: 'Too long to be this kind of identifier.',
-  no_identifier: 'No usable identifier in the row, so the row is not sent.',
-  // found while building the requests (the package's payload rules)
-  wrong_type: 'Not text.',
-  missing_event: 'No event name.',
-  invalid_event: 'Not a usable event name.',
-  not_standard_event: 'Offline events must be one of TikTok’s 14 offline standard events (CompletePayment, Contact, …).',
-  missing_event_id: 'No event id (it is how TikTok de-duplicates re-sends).',
-  invalid_event_id: 'Not a usable event id.',
-  duplicate_event_id: 'The same event id appears earlier in the file; it is sent once.',
-  missing_event_time: 'No event time.',
-  invalid_event_time: 'Not a time (use unix seconds, milliseconds, or a date with its time zone).',
-  event_in_future: 'More than an hour in the future.',
-  event_too_old: 'Older than 28 days: TikTok does not take offline events that old.',
-  web_only_field: 'Only Web events carry this field.',
-  invalid_ip: 'Not an IP address (IPv4 like 203.0.113.7, or IPv6).',
-  invalid_properties: 'The event properties are not usable.',
-  unknown_property: 'Not one of TikTok’s event properties.',
-  invalid_currency: 'Not a currency code (ISO 4217, like USD or EUR).',
-  missing_currency: 'A value needs a currency.',
-  invalid_value: 'Not a non-negative number.',
-  invalid_contents: 'The contents are not usable.',
-  invalid_order_id: 'Not a usable order id.',
-};
-const reason = (code) => REASONS[code] ?? `Rejected (${code}).`;
+/** Plain-language reason for each reject code: the package's one table. */
+const reason = (code) => tikhash.rejectReason(code);
+
+/** Identifier roles: hashed in the browser before anything is sent. */
+const ID_ROLES = [
+  { role: 'email', label: 'Email' },
+  { role: 'phone', label: 'Phone' },
+  { role: 'idfa', label: 'IDFA (iOS ad id)' },
+  { role: 'gaid', label: 'GAID (Android ad id)' },
+  { role: 'external_id', label: 'External id' },
+];
+
+/** Event field roles (events only; these are not personal identifiers). */
+const EVENT_ROLES = [
+  { role: 'event', label: 'Event name' },
+  { role: 'event_time', label: 'Event time' },
+  { role: 'event_id', label: 'Event id' },
+  { role: 'value', label: 'Value' },
+  { role: 'currency', label: 'Currency' },
+  { role: 'order_id', label: 'Order id' },
+  { role: 'content_id', label: 'Content id' },
+  { role: 'ttclid', label: 'TikTok click id (web)' },
+  { role: 'ip', label: 'IP address (web)' },
+  { role: 'user_agent', label: 'User agent (web)' },
+  { role: 'url', label: 'Page URL (web)' },
+  { role: 'referrer', label: 'Referrer (web)' },
+];
+
+const ID_KINDS = new Set(ID_ROLES.map((r) => r.role));
+const WORKERS = Math.max(1, Math.min(8, navigator.hardwareConcurrency || 2));
 
 const COUNTRIES = [
   ['', 'None: numbers must start with +'], ['US', 'United States (+1)'], ['GB', 'United Kingdom (+44)'], ['CA', 'Canada (+1)'],
@@ -63,18 +56,16 @@ const state = {
   header: [],
   sample: [],
   delimiter: ',',
-  headerBytes: 0,
   roles: [],
   data: null,
   abort: null,
   syncAbort: null,
   t0: 0,
 };
-const pool = new HashPool();
 // Exposed for the benchmark and tests (timings only; no personal data).
 window.tikhashApp = { state, timings: {} };
 
-const ready = tikhash.init().then(() => pool.warm());
+const ready = tikhash.init();
 
 // ---------- shared option controls ----------
 
@@ -146,22 +137,23 @@ async function loadSource(blob, name) {
   cancelHashing();
   state.t0 = performance.now();
   state.source = { blob, name };
-  const head = await blob.slice(0, SAMPLE_BYTES).text();
-  const firstLine = head.slice(0, (head.indexOf('\n') + 1 || head.length + 1) - 1);
-  state.delimiter = detectDelimiter(firstLine.replace(/^\ufeff/, ''));
-  const records = [];
-  parseRecords(head, state.delimiter, (f) => records.push(f), PREVIEW_ROWS + 1);
-  if (!records.length) {
+  let info;
+  try {
+    // The package reads the head as hashCsv will read the file: same rows, same numbers.
+    info = await tikhash.inspectCsv(blob, { sampleRows: PREVIEW_ROWS });
+  } catch (err) {
+    $('file-info').textContent = `${name} cannot be read: ${err.code === 'empty_file' ? 'it needs a header line and at least one row' : err.message.replace(/^tikhash: /, '')}.`;
+    return;
+  }
+  if (!info.sample.length) {
     $('file-info').textContent = `${name} is empty: it needs a header line and at least one row.`;
     return;
   }
-  // Byte length of the header record, so the workers start right after it.
-  const headerChars = parseRecords(head, state.delimiter, () => {}, 1);
-  const headerEnd = new TextEncoder().encode(head.slice(0, headerChars)).length;
-  state.header = records[0].map((h, i) => h.trim() || `Column ${i + 1}`);
-  state.sample = records.slice(1);
-  state.headerBytes = headerEnd;
-  state.roles = detectRoles(state.header, state.sample);
+  state.delimiter = info.delimiter;
+  state.header = info.header;
+  state.sample = info.sample;
+  state.encoding = info.encoding;
+  state.roles = info.header.map((h) => info.detected[h] ?? '');
   $('file-info').textContent = `${name}: ${fmtBytes(blob.size)}, ${state.header.length} columns${state.delimiter === ',' ? '' : `, separated by “${state.delimiter === '\t' ? 'tab' : state.delimiter}”`}.`;
   renderColumns();
   enable('step-columns', 'step-hash', 'step-sync');
@@ -184,7 +176,7 @@ function renderColumns() {
     th.scope = 'row';
     th.textContent = h;
     tr.append(th);
-    tr.insertCell().textContent = state.sample[0]?.[c] ?? '';
+    tr.insertCell().textContent = state.sample[0]?.cells[c] ?? '';
     const sel = document.createElement('select');
     sel.id = `role-${c}`;
     sel.setAttribute('aria-label', `Use column “${h}” as`);
@@ -275,11 +267,18 @@ function renderPreview() {
     th(`${label} normalized`);
     th(`${label} ${c.width === 32 ? 'MD5' : 'SHA-256'}`);
   }
-  state.sample.slice(0, PREVIEW_ROWS).forEach((rec, i) => {
+  state.sample.slice(0, PREVIEW_ROWS).forEach(({ row, cells, problem }) => {
     const tr = body.insertRow();
-    tr.insertCell().textContent = String(i + 2);
+    tr.insertCell().textContent = String(row);
+    if (problem) {
+      const cell = tr.insertCell();
+      cell.colSpan = 3 * ids.length;
+      cell.className = 'rej';
+      cell.textContent = reason(problem);
+      return;
+    }
     for (const c of ids) {
-      const raw = rec[c.index] ?? '';
+      const raw = cells[c.index] ?? '';
       const cellRaw = tr.insertCell();
       cellRaw.className = 'raw';
       cellRaw.textContent = raw;
@@ -319,7 +318,7 @@ function cancelHashing() {
 async function startHashing() {
   if (!state.source) return;
   cancelHashing();
-  const { ids, extras } = hashSettings();
+  const { ids, extras, algorithm } = hashSettings();
   state.data = null;
   $('rejects').hidden = true;
   const stats = $('hash-stats');
@@ -336,29 +335,36 @@ async function startHashing() {
   const t0 = performance.now();
   let lastPaint = 0;
   try {
-    const data = await pool.run(state.source.blob, {
-      start: state.headerBytes,
-      delimiter: state.delimiter,
-      ids,
-      extras,
+    const columns = {};
+    for (const c of ids) columns[state.header[c.index]] = c.kind;
+    const total = state.source.blob.size;
+    const result = await tikhash.hashCsv(state.source.blob, {
+      columns,
+      text: extras.map((i) => state.header[i]),
+      rowText: true,
+      ...ids[0]?.options,
+      algorithm,
+      workers: WORKERS,
       signal: ctrl.signal,
-      onProgress: ({ bytes, total, rows, ms }) => {
+      onProgress: ({ bytes, rows }) => {
         const now = performance.now();
+        const ms = now - t0;
         if (now - lastPaint < 100 && bytes < total) return;
         lastPaint = now;
-        bar.value = total ? bytes / total : 1;
+        bar.value = total ? Math.min(1, bytes / total) : 1;
         const rate = rows / (ms / 1000);
-        const left = bytes ? ((total - bytes) / bytes) * ms : 0;
+        const left = bytes ? Math.max(0, ((total - bytes) / bytes) * ms) : 0;
         stats.textContent = `${fmtInt(rows)} rows hashed · ${fmtInt(rate)} rows/s · about ${fmtDuration(left)} left`;
       },
     });
+    const data = new Dataset(result, ids, extras, state.header, performance.now() - t0);
     state.data = data;
     const ms = performance.now() - t0;
     window.tikhashApp.timings.hashMs = ms;
     window.tikhashApp.timings.totalMs = performance.now() - state.t0;
     bar.value = 1;
     const rate = data.rows / (ms / 1000);
-    stats.textContent = `Done: ${fmtInt(data.rows)} rows in ${fmtDuration(ms)} (${fmtInt(rate)} rows/s, ${pool.size} worker${pool.size > 1 ? 's' : ''}). Preview shown ${Math.round(window.tikhashApp.timings.firstPreviewMs)} ms after the file was chosen.`;
+    stats.textContent = `Done: ${fmtInt(data.rows)} rows in ${fmtDuration(ms)} (${fmtInt(rate)} rows/s, ${WORKERS} worker${WORKERS > 1 ? 's' : ''}). Preview shown ${Math.round(window.tikhashApp.timings.firstPreviewMs)} ms after the file was chosen.`;
     document.body.dataset.hashed = String(data.rows);
     renderRejects(data);
   } catch (err) {
@@ -399,7 +405,7 @@ function renderRejects(data) {
   const shown = data.rejects.slice(0, 200);
   for (const r of shown) {
     const li = document.createElement('li');
-    li.textContent = `Row ${r.row}: ${label(r.kind)}: ${reason(r.code)}`;
+    li.textContent = r.kind ? `Row ${r.row}: ${label(r.kind)}: ${reason(r.code)}` : `Row ${r.row}: ${reason(r.code)}`;
     rows.append(li);
   }
   if (data.rejects.length > shown.length) {
@@ -413,7 +419,7 @@ function downloadRejects() {
   const data = state.data;
   if (!data) return;
   const byRow = new Map();
-  for (const r of data.rejects) byRow.set(r.row, [...(byRow.get(r.row) ?? []), `${r.kind}: ${r.code}`]);
+  for (const r of data.rejects) byRow.set(r.row, [...(byRow.get(r.row) ?? []), r.kind ? `${r.kind}: ${r.code}` : r.code]);
   for (const r of data.noId) byRow.set(r, [...(byRow.get(r) ?? []), 'no_identifier']);
   const q = (s) => `"${String(s).replace(/"/g, '""')}"`;
   const lines = ['row,reasons,original_row'];

@@ -1,11 +1,7 @@
-// A small streaming CSV reader (RFC 4180: quoted fields, "" escapes, CRLF or LF, quoted
-// newlines), written for this page instead of pulling a dependency: the page must run as
-// plain static files with no build step, and hashing 1,000,000 rows in a few seconds needs a
-// reader that only slices the columns it was asked for. Tested in tests/e2e/csv.test.mjs.
-//
-// How a file flows: `RecordSplitter` (main thread) cuts the file's bytes into chunks that end
-// exactly on a record boundary (it tracks whether a newline is inside quotes), each chunk goes
-// to a worker, and the worker calls `extractColumns` on the decoded text.
+// NOT the page's reader any more: the page reads files with the package's hashCsv (parsed in
+// wasm by csv-core, src/csv/). This old hand-written reader stays only because
+// tests/e2e/sync.test.mjs imports `parseRecords` to read its fixture values; once that test
+// reads them another way (papaparse, or the package), delete this file.
 
 const QUOTE = 34; // "
 const LF = 10;

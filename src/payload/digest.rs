@@ -97,8 +97,8 @@ impl Digests {
     /// Sorts and removes repeats, in place. Returns how many repeats there were.
     pub fn sort_dedup(&mut self) -> usize {
         match self {
-            Digests::Sha256(v) => sort_dedup(v),
-            Digests::Md5(v) => sort_dedup(v),
+            Digests::Sha256(v) => v.sort_dedup(),
+            Digests::Md5(v) => v.sort_dedup(),
         }
     }
 
@@ -120,17 +120,52 @@ fn extend<const N: usize>(v: &mut Vec<[u8; N]>, packed: &[u8]) {
     }));
 }
 
+/// Sorting and removing repeats, for both digest widths.
+pub(crate) trait SortDedup {
+    /// Sorts and removes repeats, in place; returns how many repeats there were.
+    fn sort_dedup(&mut self) -> usize;
+}
+
+impl SortDedup for Vec<[u8; 32]> {
+    fn sort_dedup(&mut self) -> usize {
+        sort_dedup_wide(self)
+    }
+}
+
+/// MD5 digests are sorted through the SHA-256 width (zero-padded: the same order), so the
+/// wasm holds one instantiation of the sort instead of two (kilobytes); the copies are two
+/// linear passes, small beside the sort.
+impl SortDedup for Vec<[u8; 16]> {
+    fn sort_dedup(&mut self) -> usize {
+        let mut wide: Vec<[u8; 32]> = self
+            .iter()
+            .map(|d| {
+                let mut w = [0u8; 32];
+                w[..16].copy_from_slice(d);
+                w
+            })
+            .collect();
+        let repeats = sort_dedup_wide(&mut wide);
+        self.clear();
+        self.extend(wide.iter().map(|w| {
+            let mut d = [0u8; 16];
+            d.copy_from_slice(&w[..16]);
+            d
+        }));
+        repeats
+    }
+}
+
 /// Sorts by the first 8 bytes as a big-endian integer, then the rest: the same order as
 /// comparing the arrays, but a digest's leading bytes are uniform, so one integer compare
 /// nearly always decides (wasm's byte-wise `memcmp` is slow).
-pub(crate) fn sort_dedup<const N: usize>(v: &mut Vec<[u8; N]>) -> usize {
+fn sort_dedup_wide(v: &mut Vec<[u8; 32]>) -> usize {
     v.sort_unstable_by(|a, b| prefix(a).cmp(&prefix(b)).then_with(|| a.cmp(b)));
     let before = v.len();
     v.dedup();
     before - v.len()
 }
 
-#[inline]
 pub(crate) fn prefix<const N: usize>(d: &[u8; N]) -> u64 {
     let mut p = [0u8; 8];
     p.copy_from_slice(&d[..8]);

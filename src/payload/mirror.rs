@@ -7,6 +7,7 @@
 //!   Audience and enforces TikTok's one-REPLACE-per-24-h rule before TikTok rejects it (§2.2).
 
 use super::customer_file::{file_from_digests, CalculateType, CustomerFile};
+use super::digest::SortDedup;
 use super::digest::{prefix, Digests};
 use super::limits::{MAX_FILE_BYTES, MIN_AUDIENCE_SIZE, REPLACE_INTERVAL_SECS};
 use super::{PayloadError, Warning};
@@ -49,12 +50,12 @@ fn cmp<const N: usize>(a: &[u8; N], b: &[u8; N]) -> Ordering {
 
 /// Leaves `previous` holding previous − current and `current` holding current − previous.
 /// Each write index trails its read index, so the merge compacts in place.
-pub(crate) fn diff_in_place<const N: usize>(
-    previous: &mut Vec<[u8; N]>,
-    current: &mut Vec<[u8; N]>,
-) {
-    super::digest::sort_dedup(previous);
-    super::digest::sort_dedup(current);
+pub(crate) fn diff_in_place<const N: usize>(previous: &mut Vec<[u8; N]>, current: &mut Vec<[u8; N]>)
+where
+    Vec<[u8; N]>: SortDedup,
+{
+    previous.sort_dedup();
+    current.sort_dedup();
     let (mut i, mut j, mut wp, mut wc) = (0, 0, 0, 0);
     while i < previous.len() && j < current.len() {
         match cmp(&previous[i], &current[j]) {

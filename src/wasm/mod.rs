@@ -6,6 +6,7 @@
 // The exports are reached from JS, which the unreachable_pub lint cannot see.
 #![allow(unreachable_pub)]
 
+mod csv;
 mod identifiers;
 mod payload;
 

@@ -1,69 +1,80 @@
-// Unit tests of the page's streaming CSV reader (www/csv.js), run under Node.
-import { test } from 'node:test';
+// The export fixtures (tests/fixtures/exports/, expected.json beside them) through the page in
+// headless Chromium: the page reads them with the package's hashCsv (wasm, module workers),
+// and its preview, hash stats and reject report show the same rows and row numbers as the
+// native and JS tests. Run through scripts/e2e.sh (it starts the proxy the page is served by).
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { detectDelimiter, parseRecords, parseLine, extractColumns, RecordSplitter, lastBoundary } from '../../www/csv.js';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { launch } from './lib.mjs';
 
-const enc = new TextEncoder();
-const all = (text, d = ',') => {
-  const out = [];
-  parseRecords(text, d, (f) => out.push(f));
-  return out;
-};
+const BASE = process.env.TIKHASH_E2E_URL;
+if (!BASE) throw new Error('TIKHASH_E2E_URL is not set: run the browser tests through scripts/e2e.sh');
+const dir = new URL('../fixtures/exports/', import.meta.url);
+const expected = JSON.parse(readFileSync(new URL('expected.json', dir), 'utf8'));
 
-test('quoted fields, escaped quotes, CRLF, quoted newlines, BOM, blank lines', () => {
-  const text = '\ufeffa,b,c\r\n"x, y","say ""hi""",z\r\n\r\n"multi\nline",,last\n';
-  assert.deepEqual(all(text), [['a', 'b', 'c'], ['x, y', 'say "hi"', 'z'], ['multi\nline', '', 'last']]);
-});
+const browser = await launch();
+after(() => browser.close());
 
-test('delimiter detection ignores delimiters inside quotes', () => {
-  assert.equal(detectDelimiter('email;phone;"a,b"'), ';');
-  assert.equal(detectDelimiter('email\tphone'), '\t');
-  assert.equal(detectDelimiter('email,phone'), ',');
-  assert.deepEqual(parseLine('"a;b";c', ';'), ['a;b', 'c']);
-});
+async function openPage() {
+  const page = await browser.newPage();
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(e.message));
+  await page.goto(BASE);
+  await page.waitForFunction(() => window.tikhashApp);
+  return page;
+}
 
-test('parseRecords stops after a limit and returns where to resume', () => {
-  const text = 'h1,h2\nv1,v2\n';
-  const recs = [];
-  const end = parseRecords(text, ',', (f) => recs.push(f), 1);
-  assert.deepEqual(recs, [['h1', 'h2']]);
-  assert.equal(text.slice(end), 'v1,v2\n');
-});
+async function hashed(page, action) {
+  await page.evaluate(() => delete document.body.dataset.hashed);
+  await action();
+  await page.waitForSelector('body[data-hashed]', { timeout: 30_000 });
+  await page.waitForFunction(() => document.getElementById('hash-cancel').disabled);
+}
 
-test('extractColumns: the plain fast path and the quoted path agree', () => {
-  const plain = 'a@x.com,+1 415,u1\r\nb@y.com,,u2\n\nc@z.com\n';
-  const quoted = '"a@x.com","+1 415",u1\r\nb@y.com,,u2\n\n"c@z.com"\n';
-  for (const text of [plain, quoted]) {
-    const r = extractColumns(text, ',', [0, 1, 2]);
-    assert.equal(r.rows, 3);
-    assert.deepEqual(r.columns, [['a@x.com', 'b@y.com', 'c@z.com'], ['+1 415', '', ''], ['u1', 'u2', '']]);
-    assert.equal(r.line(1), 'b@y.com,,u2');
+for (const [name, want] of Object.entries(expected)) {
+  if (want.error) {
+    test(`${name}: the page says the file cannot be read`, async () => {
+      const page = await openPage();
+      await page.setInputFiles('#file-input', fileURLToPath(new URL(name, dir)));
+      await page.waitForFunction(() => /cannot be read/.test(document.getElementById('file-info').textContent));
+      assert.match(await page.textContent('#file-info'), /save it as CSV UTF-8/);
+      await page.close();
+    });
+    continue;
   }
-});
-
-test('lastBoundary never cuts inside quotes', () => {
-  const buf = enc.encode('a,"b\nc"\nd,"e\nf');
-  assert.equal(lastBoundary(buf), 7);
-  assert.equal(lastBoundary(enc.encode('no newline')), -1);
-});
-
-test('RecordSplitter: any byte-level split gives the same records as one parse', () => {
-  let text = 'email,note\n';
-  for (let i = 0; i < 300; i++) text += i % 7 === 0 ? `u${i}@x.com,"line one\nline ""two"", ${i}"\n` : `u${i}@x.com,plain ${i}\n`;
-  const bytes = enc.encode(text);
-  const expected = all(text);
-  for (const target of [1, 7, 64, 1000]) {
-    for (const piece of [1, 5, 333]) {
-      const s = new RecordSplitter(target);
-      const chunks = [];
-      for (let i = 0; i < bytes.length; i += piece) {
-        const c = s.push(bytes.slice(i, i + piece));
-        if (c) chunks.push(c.slice());
-      }
-      const last = s.finish();
-      if (last) chunks.push(last);
-      const got = chunks.flatMap((c) => all(new TextDecoder().decode(c)));
-      assert.deepEqual(got, expected, `target ${target} piece ${piece}`);
+  test(`${name}: preview, rows and reported row numbers`, async () => {
+    const page = await openPage();
+    await hashed(page, () => page.setInputFiles('#file-input', fileURLToPath(new URL(name, dir))));
+    if (want.defaultCountry && (await page.inputValue('#default-country')) !== want.defaultCountry) {
+      await hashed(page, () => page.selectOption('#default-country', want.defaultCountry));
     }
-  }
+    // the columns of the fixture, as a person would set them in step 2
+    const headers = await page.locator('#columns-body th').allTextContents();
+    for (let c = 0; c < headers.length; c++) {
+      const role = want.columns[headers[c]] ?? '';
+      if ((await page.inputValue(`#role-${c}`)) !== role) await hashed(page, () => page.selectOption(`#role-${c}`, role));
+    }
+    assert.match(await page.textContent('#hash-stats'), new RegExp(`Done: ${want.rows.toLocaleString('en-US')} rows`));
+    // preview rows are numbered as the file's spreadsheet rows
+    const firstRow = await page.locator('#preview tbody tr td').first().textContent();
+    assert.equal(firstRow, '2');
+    const listed = want.rejected.filter((r) => r.code !== 'no_identifier');
+    if (listed.length) {
+      const rows = await page.textContent('#reject-rows');
+      for (const r of listed) assert.match(rows, new RegExp(`Row ${r.row}: `), `row ${r.row} (${r.code}) reported`);
+    }
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  });
+}
+
+test('an unterminated quote: the preview shows the row and reading goes on', async () => {
+  const page = await openPage();
+  await hashed(page, () => page.setInputFiles('#file-input', fileURLToPath(new URL('unterminated-quote.csv', dir))));
+  const preview = await page.textContent('#preview tbody');
+  assert.match(preview, /never closed/);
+  assert.match(preview, /cat@example\.com/);
+  assert.match(await page.textContent('#reject-rows'), /Row 3: A quote/);
+  await page.close();
 });

@@ -1,7 +1,19 @@
 // Compiled by `tsc` (never run): usage a TypeScript user would write must type-check against
 // the hand-kept index.d.ts, and misuse must not (the @ts-expect-error lines fail the build if
 // the types ever become too loose).
-import { init, normalize, hash, hashBatch, hashBatchPacked, rejectCodes, type BatchResult, type RejectCode } from '../../pkg/index.js';
+import { init, normalize, hash, hashBatch, hashBatchPacked, rejectCodes, hashCsv, inspectCsv, detectColumns, rejectReason, type BatchResult, type RejectCode, type HashCsvResult } from '../../pkg/index.js';
+
+export async function csvUsage(bytes: Uint8Array): Promise<string> {
+  const r: HashCsvResult = await hashCsv(bytes, { columns: { Email: 'email' }, defaultCountry: 'GB', workers: 2, onProgress: ({ rows }) => void rows });
+  const first = r.rejected[0];
+  const where: string = first ? `row ${first.row} ${first.column ?? 'row'}: ${rejectReason(first.code)}` : '';
+  const { packed, width } = r.columns.Email;
+  const { detected, sample } = await inspectCsv(bytes);
+  const roles = detectColumns(['E-mail'], sample.map((s) => s.cells));
+  // @ts-expect-error: not a kind
+  await hashCsv(bytes, { columns: { Email: 'fax' } });
+  return where + packed.slice(0, width) + String(detected.Email) + roles.join();
+}
 
 export async function usage(): Promise<string[]> {
   await init();

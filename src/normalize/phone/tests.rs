@@ -215,3 +215,65 @@ fn table_is_sorted_for_binary_search() {
             .all(|&i| REGIONS[usize::from(i)].calling_code == *cc));
     }
 }
+
+/// RFC 3966, as CRMs export click-to-call links (issue 9).
+#[test]
+fn rfc3966_tel_uris() {
+    check(&[
+        ("tel:+44-20-7183-8750", None, Ok("+442071838750")),
+        ("TEL:+44-20-7183-8750", None, Ok("+442071838750")),
+        ("tel:+1-202-555-0101;ext=123", None, Ok("+12025550101")),
+        (
+            "tel:+1-202-555-0101;isub=1411;ext=9",
+            None,
+            Ok("+12025550101"),
+        ),
+        (
+            "tel:020-7183-8750;phone-context=+44",
+            None,
+            Ok("+442071838750"),
+        ),
+        (
+            "tel:7183-8750;phone-context=+44-20",
+            None,
+            Ok("+442071838750"),
+        ),
+        (
+            "tel:020-7183-8750;phone-context=example.com",
+            Some("GB"),
+            Ok("+442071838750"),
+        ),
+        (
+            "tel:020-7183-8750;phone-context=example.com",
+            None,
+            Err(Reject::PhoneNeedsCountry),
+        ),
+        (
+            "tel:+44-20-7183-8750;phone-context=+1",
+            None,
+            Ok("+442071838750"),
+        ),
+        ("tel:;ext=1", None, Err(Reject::InvalidPhone)),
+        ("tel:020;phone-context=", None, Err(Reject::InvalidPhone)),
+        ("tel:020;phone-context=+x", None, Err(Reject::InvalidPhone)),
+        ("tel:+44 20 7183 8750 x", None, Err(Reject::InvalidPhone)),
+    ]);
+}
+
+/// Australia's international prefixes (`0011`, `0014`, `0016`…) start with `00`: a number
+/// written `00 1 684…` under AU is read both ways and the valid reading wins (issue 9).
+#[test]
+fn au_international_prefix_overlapping_00() {
+    check(&[
+        // 00 + American Samoa; through AU's 0016 it would be +84 6221234 (today's bug)
+        ("00 1 684 622 1234", Some("AU"), Ok("+16846221234")),
+        // AU's own 0011 still works: 0011 44 20 7183 8750
+        ("0011 44 20 7183 8750", Some("AU"), Ok("+442071838750")),
+        // 0011 + 44…: the 00 reading would be +1 1442…, invalid: the home prefix's reading
+        ("0011 1 202 555 0101", Some("AU"), Ok("+12025550101")),
+        // neither reading is a valid number
+        ("0016 44 999", Some("AU"), Err(Reject::InvalidPhone)),
+        // elsewhere 00 is unchanged
+        ("00 44 20 7183 8750", Some("DE"), Ok("+442071838750")),
+    ]);
+}
