@@ -46,16 +46,31 @@ const AUDIT_PEEK_BYTES: u64 = 64 * 1024;
 /// True for the paths that need a principal: `/open_api/…` and `/tikhash/…` except sign-in.
 pub fn is_protected(path: &str) -> bool {
     let under = |p: &str| path == p || path.starts_with(&format!("{p}/"));
-    (under("/open_api") || under("/tikhash")) && !SIGN_IN_PATHS.contains(&path)
+    // connect: the OAuth callback is reached from TikTok's site, without the Strict session
+    // cookie; its single-use state and binding cookie authenticate it.
+    (under("/open_api") || under("/tikhash"))
+        && !SIGN_IN_PATHS.contains(&path)
+        && path != crate::connect::CALLBACK_PATH
 }
 
 /// The role a protected route needs.
 pub fn needed_role(method: &Method, path: &str) -> Role {
-    let admin_area = ["/tikhash/users", "/tikhash/keys", "/tikhash/audit"]
-        .iter()
-        .any(|p| path == *p || path.starts_with(&format!("{p}/")));
+    // connect: connecting, disconnecting and the simulated consent are admin actions.
+    let admin_area = [
+        "/tikhash/users",
+        "/tikhash/keys",
+        "/tikhash/audit",
+        "/tikhash/connect",
+        "/tikhash/disconnect",
+        "/tikhash/sandbox",
+    ]
+    .iter()
+    .any(|p| path == *p || path.starts_with(&format!("{p}/")));
     if admin_area {
         Role::Admin
+    } else if path == "/tikhash/runs" && *method == Method::POST {
+        // connect: syncers record their runs.
+        Role::Syncer
     } else if matches!(*method, Method::GET | Method::HEAD) || path == "/tikhash/logout" {
         Role::Viewer
     } else if path.starts_with("/open_api/") {
