@@ -640,6 +640,42 @@ mod tests {
     }
 
     #[test]
+    fn connect_settings_come_together() {
+        let app = [
+            ("TIKTOK_APP_ID", "7300000000000000001"),
+            ("TIKTOK_APP_SECRET", "s3cret-app"),
+            ("TIKHASH_PUBLIC_URL", "https://tik.example.com"),
+        ];
+        let c = cfg(&app).unwrap();
+        assert!(!c.is_sandbox() && c.needs_connection());
+        assert_eq!(
+            c.redirect_uri(),
+            "https://tik.example.com/tikhash/oauth/callback"
+        );
+        assert_eq!(c.consent_url(), DEFAULT_AUTH_URL);
+        assert!(!format!("{c:?}").contains("s3cret-app"));
+        let e = cfg(&app[..2]).unwrap_err().to_string();
+        assert!(e.starts_with("TIKHASH_PUBLIC_URL"), "{e}");
+        assert!(cfg(&app[..1])
+            .unwrap_err()
+            .to_string()
+            .starts_with("TIKTOK_APP_SECRET"));
+        assert!(cfg(&app[1..2])
+            .unwrap_err()
+            .to_string()
+            .starts_with("TIKTOK_APP_ID"));
+        let key = "0f".repeat(32);
+        let c = cfg(&[("TIKHASH_SECRET_KEY", key.as_str())]).unwrap();
+        assert!(c.secret_key.is_some() && !format!("{c:?}").contains(&key));
+        assert!(cfg(&[("TIKHASH_SECRET_KEY", "short")]).is_err());
+        assert!(cfg(&[("TIKTOK_AUTH_URL", "https://a.test/auth?x=1")]).is_err());
+        let sandbox = cfg(&[]).unwrap();
+        assert_eq!(sandbox.consent_url(), SANDBOX_AUTH_URL);
+        assert_eq!(sandbox.oauth_app(), Some(OAuthApp::sandbox()));
+        assert!(!sandbox.needs_connection());
+    }
+
+    #[test]
     fn the_token_never_shows_in_debug() {
         let c = cfg(&[
             ("TIKTOK_ACCESS_TOKEN", "secret-token-123"),
