@@ -5,7 +5,7 @@
 
 const $ = (id) => document.getElementById(id);
 
-let run = null; // { id, t0, sent, added, removed, requestIds, pending }
+let run = null; // { id, t0, sent, added, removed, requestIds }
 
 async function post(body) {
   try {
@@ -39,55 +39,55 @@ function counts() {
   return { rows_sent: run.sent, rows_added: run.added, rows_removed: run.removed, request_ids: ids };
 }
 
-async function onSync(e) {
-  const d = e.detail;
+/** Writes one event's change to the run; events are applied one after another (onSync). */
+async function apply(d) {
   if (d.phase === 'start') {
     const s = d.settings;
     run = { id: null, t0: performance.now(), sent: 0, added: 0, removed: 0, requestIds: [] };
-    const audienceName = s.audienceId ? undefined : s.audienceName;
-    const opened = post({
+    const opened = await post({
       action: 'open',
       object: s.object,
       behaviour: s.behaviour,
       advertiser_id: s.advertiserId,
-      ...(s.audienceId ? { audience_id: s.audienceId } : {}),
-      ...(audienceName ? { audience_name: audienceName } : {}),
+      ...(s.audienceId ? { audience_id: s.audienceId } : { audience_name: s.audienceName }),
       rows_read: d.data?.rows ?? 0,
       rejected: rejectedByReason(d.data),
     });
-    run.pending = opened.then((r) => {
-      if (run) run.id = r?.id ?? null;
-    });
-    await run.pending;
+    run.id = opened?.id ?? null;
     refresh();
     return;
   }
-  if (!run) return;
-  const current = run;
-  await current.pending;
-  if (!current.id) return;
+  if (!run?.id) return;
   if (d.phase === 'step') {
     const rows = d.step.rows ?? 0;
-    current.sent += rows;
-    if (/^delete|remove/i.test(d.step.label)) current.removed += rows;
-    else if (/^add|append|replace|create|upload/i.test(d.step.label)) current.added += rows;
-    if (d.envelope?.request_id) current.requestIds.push(String(d.envelope.request_id).replace(/[^A-Za-z0-9_-]/g, '').slice(0, 100));
-    current.pending = post({ action: 'update', id: current.id, ...counts() });
+    run.sent += rows;
+    if (/^(delete|remove)/i.test(d.step.label)) run.removed += rows;
+    else if (/^(add|append|replace|create|upload)/i.test(d.step.label)) run.added += rows;
+    if (d.envelope?.request_id) run.requestIds.push(String(d.envelope.request_id).replace(/[^A-Za-z0-9_-]/g, '').slice(0, 100));
+    await post({ action: 'update', id: run.id, ...counts() });
     return;
   }
-  const base = { action: 'close', id: current.id, ...counts(), duration_ms: Math.round(performance.now() - current.t0) };
+  const base = { action: 'close', id: run.id, ...counts(), duration_ms: Math.round(performance.now() - run.t0) };
   if (d.phase === 'end') {
     if (d.ctx?.createdAudience) base.audience_id = String(d.ctx.createdAudience);
     await post({ ...base, result: 'ok' });
   } else {
     const err = d.err ?? {};
+    const result = run.sent ? 'partial' : 'failed';
     const message = String(err.title ?? err.message ?? 'The sync stopped.').slice(0, 500);
-    const closed = await post({ ...base, result: current.sent ? 'partial' : 'failed', ...(Number.isInteger(err.code) ? { error_code: err.code } : {}), error_message: message });
-    // A message the proxy refuses (it looked like a value) is left out rather than lost.
-    if (!closed) await post({ ...base, result: current.sent ? 'partial' : 'failed' });
+    const closed = await post({ ...base, result, ...(Number.isInteger(err.code) ? { error_code: err.code } : {}), error_message: message });
+    // A message the proxy refuses (it looked like a value) is left out rather than the close.
+    if (!closed) await post({ ...base, result });
   }
   run = null;
   refresh();
+}
+
+let queue = Promise.resolve();
+
+function onSync(e) {
+  const d = e.detail;
+  queue = queue.then(() => apply(d)).catch(() => {});
 }
 
 const OBJECTS = { partner: 'Partner Audience', customer_file: 'Customer File', offline: 'Offline events', web: 'Web events' };

@@ -63,7 +63,7 @@ test('connect through the simulated consent page, sync to a picked audience, see
   // Pick the advertiser, then the existing audience, from the connection and TikTok's list.
   await page.selectOption('#advertiser-pick', ADV);
   assert.equal(await page.inputValue('#advertiser-id'), ADV);
-  await page.waitForSelector(`#audience-pick option[value="${audienceId}"]`);
+  await page.waitForSelector(`#audience-pick option[value="${audienceId}"]`, { state: "attached" });
   assert.match(await page.textContent(`#audience-pick option[value="${audienceId}"]`), /E2E existing .* Partner Audience/);
   assert.equal(await page.locator('#audience-pick option').first().textContent(), 'Create a new audience');
 

@@ -238,8 +238,11 @@ pub async fn enforce(State(access): State<Access>, mut req: Request, next: Next)
             return e.into_response();
         }
     }
+    // connect: like the session, the page reads the connection and the run history on
+    // every load; those reads are not actions worth an audit entry.
+    let page_reads = ["/tikhash/session", "/tikhash/connection", "/tikhash/runs"];
     let audited = (protected || SIGN_IN_PATHS.contains(&path.as_str()))
-        && !(method == Method::GET && path == "/tikhash/session");
+        && !(method == Method::GET && page_reads.contains(&path.as_str()));
     let response = if protected {
         let Some(p) = principal.clone() else {
             return AppError::Unauthenticated.into_response();
