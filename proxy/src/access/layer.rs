@@ -359,6 +359,24 @@ mod tests {
         );
         assert_eq!(needed_role(&Method::POST, "/tikhash/logout"), Role::Viewer);
         assert_eq!(needed_role(&Method::POST, "/tikhash/anything"), Role::Admin);
+        // connect's routes.
+        assert_eq!(needed_role(&Method::GET, "/tikhash/connect"), Role::Admin);
+        assert_eq!(
+            needed_role(&Method::POST, "/tikhash/disconnect"),
+            Role::Admin
+        );
+        assert_eq!(
+            needed_role(&Method::GET, "/tikhash/sandbox/authorize"),
+            Role::Admin
+        );
+        assert_eq!(
+            needed_role(&Method::GET, "/tikhash/connection"),
+            Role::Viewer
+        );
+        assert_eq!(needed_role(&Method::GET, "/tikhash/runs"), Role::Viewer);
+        assert_eq!(needed_role(&Method::POST, "/tikhash/runs"), Role::Syncer);
+        assert!(!is_protected("/tikhash/oauth/callback"));
+        assert!(is_protected("/tikhash/oauth/callbackx"));
     }
 
     #[test]
