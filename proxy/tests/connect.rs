@@ -683,7 +683,11 @@ async fn the_allow_list_narrows_the_authorized_advertisers_and_connect_is_admin_
 #[tokio::test]
 async fn the_sandbox_plays_the_consent_page_and_oauth() {
     log();
-    let t = build(sandbox_config());
+    // The key file goes beside the test's own database, never into the working directory.
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = sandbox_config();
+    config.db_path = dir.path().join("ledger.db");
+    let t = proxy(config);
     let a = get(&t.router, "/tikhash/connect").await;
     assert_eq!(a.status, StatusCode::FOUND);
     let location = header(&a, "location");
@@ -760,6 +764,7 @@ async fn the_sandbox_plays_the_consent_page_and_oauth() {
     assert_eq!(callback(&t, &replay, &binding).await.code(), 95023);
     let a = post_raw(&t.router, "/tikhash/disconnect", "application/json", vec![]).await;
     assert_eq!(a.json()["data"]["revoked"], true);
+    assert!(tikhash_proxy::connect::vault::key_file_for(&dir.path().join("ledger.db")).exists());
     // Outside the sandbox the simulated consent does not exist.
     let (_fake, addr) = start().await;
     let dir = tempfile::tempdir().unwrap();
