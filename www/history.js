@@ -3,6 +3,8 @@
 // survives a reload. Only counts, machine names and TikTok request ids are sent: never a value
 // or a hash. app.js announces the sync with `tikhash:sync` events.
 
+import { explain } from './sync.js';
+
 const $ = (id) => document.getElementById(id);
 
 let run = null; // { id, t0, sent, added, removed, requestIds }
@@ -75,9 +77,13 @@ async function apply(d) {
     const err = d.err ?? {};
     const result = run.sent ? 'partial' : 'failed';
     const message = String(err.title ?? err.message ?? 'The sync stopped.').slice(0, 500);
-    const closed = await post({ ...base, result, ...(Number.isInteger(err.code) ? { error_code: err.code } : {}), error_message: message });
+    const failure = {
+      ...(Number.isInteger(err.status) && err.status >= 100 && err.status <= 599 ? { error_status: err.status } : {}),
+      ...(Number.isInteger(err.code) ? { error_code: err.code } : {}),
+    };
+    const closed = await post({ ...base, result, ...failure, error_message: message });
     // A message the proxy refuses (it looked like a value) is left out rather than the close.
-    if (!closed) await post({ ...base, result });
+    if (!closed) await post({ ...base, result, ...failure });
   }
   run = null;
   refresh();
@@ -135,10 +141,22 @@ export async function refresh() {
     const rejected = Object.entries(r.rejected).map(([k, n]) => `${n} ${k.replace(/_/g, ' ')}`).join(', ');
     cell(tr, `${r.rows_read} read · ${r.rows_sent} sent · ${r.rows_added} added · ${r.rows_removed} removed${rejected ? ` · rejected: ${rejected}` : ''}`);
     const result = cell(tr, STATUS[r.status] ?? r.status, `run-${r.status}`);
-    if (r.error_message) {
+    if (r.error_message || r.error_code != null) {
+      // The same plain-language explanation as the live view, rebuilt from the stored status and code.
+      const again = r.error_status ? explain(r.error_status, { code: r.error_code }, r.advertiser_id) : null;
       const p = document.createElement('p');
-      p.textContent = r.error_code ? `${r.error_message} (code ${r.error_code})` : r.error_message;
+      const title = r.error_message || again?.title || 'The sync failed.';
+      p.textContent = r.error_code != null ? `${title} (code ${r.error_code})` : title;
       result.append(p);
+      if (again?.fixes?.length) {
+        const ul = document.createElement('ul');
+        for (const f of again.fixes) {
+          const li = document.createElement('li');
+          li.textContent = f;
+          ul.append(li);
+        }
+        result.append(ul);
+      }
     }
     if (r.request_ids.length) {
       const p = document.createElement('p');

@@ -274,6 +274,7 @@ CREATE TABLE runs (
     rejected      TEXT NOT NULL DEFAULT '{}',
     request_ids   TEXT NOT NULL DEFAULT '[]',
     result        TEXT,
+    error_status  INTEGER,
     error_code    INTEGER,
     error_message TEXT,
     duration_ms   INTEGER

@@ -818,6 +818,20 @@ async fn runs_are_recorded_listed_and_hold_no_values() {
         post_json(&t.router, "/tikhash/runs", &extra).await.code(),
         94001
     );
+    // A failed run keeps what the page needs to explain it again.
+    let a = post_json(&t.router, "/tikhash/runs", &open).await;
+    let failed_id = a.json()["data"]["id"].as_str().unwrap().to_string();
+    let fail = json!({"action": "close", "id": failed_id, "result": "failed", "error_status": 409,
+        "error_code": 94092, "error_message": "No TikTok account is connected, so nothing was sent."});
+    assert_eq!(post_json(&t.router, "/tikhash/runs", &fail).await.code(), 0);
+    let bad_status =
+        json!({"action": "close", "id": failed_id, "result": "failed", "error_status": 42});
+    assert_eq!(
+        post_json(&t.router, "/tikhash/runs", &bad_status)
+            .await
+            .code(),
+        94222
+    );
     // A second run, left open and never updated: interrupted after a while.
     let a = post_json(&t.router, "/tikhash/runs", &open).await;
     let open_id = a.json()["data"]["id"].as_str().unwrap().to_string();
@@ -826,9 +840,18 @@ async fn runs_are_recorded_listed_and_hold_no_values() {
         .advance(tikhash_proxy::connect::runs::INTERRUPTED_AFTER_SECS + 1);
     let list = get(&t.router, "/tikhash/runs").await.json();
     let runs = list["data"]["runs"].as_array().unwrap();
-    assert_eq!(runs.len(), 2);
+    assert_eq!(runs.len(), 3);
     assert_eq!(runs[0]["id"], open_id.as_str(), "newest first");
     assert_eq!(runs[0]["status"], "interrupted");
+    assert_eq!(runs[1]["status"], "failed");
+    assert_eq!(
+        (
+            runs[1]["error_status"].clone(),
+            runs[1]["error_code"].clone()
+        ),
+        (json!(409), json!(94092))
+    );
+    let runs = &runs[1..];
     assert_eq!(runs[1]["status"], "ok");
     assert_eq!(runs[1]["rows_read"], 10);
     assert_eq!(runs[1]["rows_added"], 8);

@@ -64,6 +64,8 @@ pub struct RunWrite {
     pub request_ids: Option<Vec<String>>,
     /// `ok`, `failed`, `partial` or `cancelled` (close).
     pub result: Option<String>,
+    /// The HTTP status of a failure (close), so the page explains it as the live view did.
+    pub error_status: Option<u16>,
     /// The envelope code of a failure (close).
     pub error_code: Option<i64>,
     /// The failure in words (close).
@@ -109,6 +111,8 @@ pub struct Run {
     pub rejected: BTreeMap<String, u64>,
     /// TikTok request ids.
     pub request_ids: Vec<String>,
+    /// The HTTP status of a failure.
+    pub error_status: Option<u16>,
     /// The envelope code of a failure.
     pub error_code: Option<i64>,
     /// The failure in words.
@@ -225,6 +229,9 @@ impl RunWrite {
         if let Some(v) = &self.error_message {
             free_text("error_message", v, 500)?;
         }
+        if self.error_status.is_some_and(|s| !(100..=599).contains(&s)) {
+            return Err(bad("error_status", "must be an HTTP status (100–599)"));
+        }
         Ok(())
     }
 }
@@ -327,7 +334,8 @@ pub fn update(
                 error_code = COALESCE(?12, error_code),
                 error_message = COALESCE(?13, error_message),
                 duration_ms = COALESCE(?14, duration_ms),
-                finished_at = CASE WHEN ?15 THEN ?2 ELSE finished_at END
+                finished_at = CASE WHEN ?15 THEN ?2 ELSE finished_at END,
+                error_status = COALESCE(?16, error_status)
              WHERE id = ?1",
             params![
                 id,
@@ -346,7 +354,8 @@ pub fn update(
                 w.error_code,
                 w.error_message,
                 duration,
-                closing
+                closing,
+                w.error_status
             ],
         )?;
         tx.commit()?;
@@ -360,7 +369,8 @@ pub fn newest(ledger: &Ledger, limit: u32, now: i64) -> Result<Vec<Run>, LedgerE
         let mut st = c.prepare(
             "SELECT id, who, started_at, updated_at, finished_at, result, object, behaviour,
                 advertiser_id, audience_id, audience_name, rows_read, rows_sent, rows_added,
-                rows_removed, rejected, request_ids, error_code, error_message, duration_ms
+                rows_removed, rejected, request_ids, error_code, error_message, duration_ms,
+                error_status
              FROM runs ORDER BY started_at DESC, rowid DESC LIMIT ?1",
         )?;
         let rows = st.query_map(params![limit], |r| {
@@ -395,6 +405,7 @@ pub fn newest(ledger: &Ledger, limit: u32, now: i64) -> Result<Vec<Run>, LedgerE
                 error_code: r.get(17)?,
                 error_message: r.get(18)?,
                 duration_ms: r.get::<_, Option<i64>>(19)?.map(|d| d.max(0) as u64),
+                error_status: r.get::<_, Option<i64>>(20)?.map(|s| s.clamp(0, 999) as u16),
             })
         })?;
         rows.collect()
