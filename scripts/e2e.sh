@@ -59,9 +59,9 @@ printf '%s\n' "$e2e_password" | TIKHASH_DB="$tmp/ledger.db" ./target/debug/tikha
 e2e_key=$(TIKHASH_DB="$tmp/ledger.db" ./target/debug/tikhash-proxy keys create --name e2e-checks --role admin | tail -n 1)
 
 status=0
-(cd tests/e2e && TIKHASH_E2E_URL="$url" TIKHASH_E2E_LOGIN="$login" TIKHASH_E2E_USER=e2e-user \
+(cd tests/e2e && export TIKHASH_E2E_URL="$url" TIKHASH_E2E_LOGIN="$login" TIKHASH_E2E_USER=e2e-user \
   TIKHASH_E2E_PASSWORD="$e2e_password" TIKHASH_E2E_KEY="$e2e_key" \
-  node --test --test-concurrency=1 csv.test.mjs sync.test.mjs access.test.mjs) || status=$?
+  && { node --test --test-concurrency=1 csv.test.mjs sync.test.mjs access.test.mjs; a=$?; node --test connect.test.mjs; exit $((a | $?)); }) || status=$?
 if [ "$status" -ne 0 ]; then echo "[e2e] proxy log:"; tail -n 40 "$tmp/proxy.log"; fi
 node tests/consumer-vite/check.mjs || status=$?
 exit "$status"

@@ -632,6 +632,7 @@ async function onDryRun() {
   try {
     const s = syncSettings();
     const plan = await planSync(s, requireData(), io);
+    document.dispatchEvent(new CustomEvent('tikhash:sync', { detail: { phase: 'start', settings: s, plan, data: state.data } })); // connect: History
     $('plan-note').textContent = plan.notes.join(' ');
     const { requests, rejected, placeholder } = dryRun(plan, s);
     renderDryRun(requests, rejected);
@@ -744,6 +745,7 @@ async function onSync() {
   try {
     const s = syncSettings();
     const plan = await planSync(s, requireData(), io);
+    document.dispatchEvent(new CustomEvent('tikhash:sync', { detail: { phase: 'start', settings: s, plan, data: state.data } })); // connect: History
     $('plan-note').textContent = plan.notes.join(' ');
     bar.hidden = false;
     bar.value = 0;
@@ -755,6 +757,7 @@ async function onSync() {
       (step, body) => send(step, body, s.advertiserId),
       ({ index, total, step, envelope }) => {
         sent++;
+        document.dispatchEvent(new CustomEvent('tikhash:sync', { detail: { phase: 'step', step, envelope } })); // connect: History
         bar.value = (index + 1) / total;
         const li = document.createElement('li');
         li.textContent = `${step.label}: OK `;
@@ -776,7 +779,9 @@ async function onSync() {
     status.textContent = msg;
     if (ctx.rejected.length) reportSendRejects(ctx.rejected, $('dry-run-out'));
     document.body.dataset.synced = String(Date.now());
+    document.dispatchEvent(new CustomEvent('tikhash:sync', { detail: { phase: 'end', ctx } })); // connect: History
   } catch (err) {
+    document.dispatchEvent(new CustomEvent('tikhash:sync', { detail: { phase: 'error', err } })); // connect: History
     showError(err);
     status.textContent = 'Sync stopped: see the message above.';
   } finally {

@@ -468,6 +468,9 @@ export function explain(status, env, advertiserId) {
   const msg = env?.message || '';
   const rid = env?.request_id || null;
   const base = { requestId: rid, status, code, detail: msg ? `TikTok/proxy said: “${msg}”` : '' };
+  // connect: the TikTok account is not connected, or TikTok no longer accepts its token.
+  if (code === 94092) return new SyncError('No TikTok account is connected, so nothing was sent.', { ...base, fixes: ['An admin connects one in step 0, “TikTok account”.'] });
+  if (code === 94013 || code === 40102 || code === 40104 || code === 40105) return new SyncError('TikTok no longer accepts this proxy’s connection to the account.', { ...base, fixes: ['An admin presses Reconnect in step 0, “TikTok account”; then sync again (acknowledged batches are safe to send again).'] });
   if (status === 409 || /unfinished replace/i.test(msg)) {
     const fixes = Array.isArray(env?.data?.workarounds) && env.data.workarounds.length ? env.data.workarounds.map(String) : replaceWorkarounds();
     const retry = env?.data?.retry_after;

@@ -10,6 +10,32 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 /// TikTok's production API base (tiktok-api.md §1).
 pub const DEFAULT_API_BASE: &str = "https://business-api.tiktok.com/open_api/v1.3";
 
+/// connect: TikTok for Business's consent page (tiktok-api.md §1.1).
+pub const DEFAULT_AUTH_URL: &str = "https://business-api.tiktok.com/portal/auth";
+
+/// connect: the sandbox's stand-in for TikTok's consent page (a static page of the proxy).
+pub const SANDBOX_AUTH_URL: &str = "/sandbox-consent.html";
+
+/// connect: `TIKTOK_APP_ID` and `TIKTOK_APP_SECRET`, the developer app that asks advertisers
+/// for access. The secret is an [`AccessToken`], so `Debug` never shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OAuthApp {
+    /// `TIKTOK_APP_ID`.
+    pub app_id: String,
+    /// `TIKTOK_APP_SECRET`.
+    pub secret: AccessToken,
+}
+
+impl OAuthApp {
+    /// The made-up app the sandbox's simulated consent page and token endpoints accept.
+    pub fn sandbox() -> OAuthApp {
+        OAuthApp {
+            app_id: "sandbox-app".to_string(),
+            secret: "sandbox-app-secret".into(),
+        }
+    }
+}
+
 /// Why the configuration was refused. One line each, printed before exiting.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -224,6 +250,17 @@ pub struct Config {
     pub sandbox_min_audience: u64,
     /// The clock; `TIKHASH_CLOCK_OFFSET_SECS` shifts it (demos and tests).
     pub clock: Clock,
+    /// connect: `TIKTOK_APP_ID` + `TIKTOK_APP_SECRET` (both or neither); with it, an admin
+    /// connects an account in the page instead of setting `TIKTOK_ACCESS_TOKEN`.
+    pub oauth: Option<OAuthApp>,
+    /// connect: `TIKTOK_AUTH_URL`, TikTok's consent page (default [`DEFAULT_AUTH_URL`]).
+    pub auth_url: String,
+    /// connect: `TIKHASH_SECRET_KEY` (64 hex characters), the key sealing the stored token;
+    /// unset, a key file beside the database is used (`connect::vault`).
+    pub secret_key: Option<crate::connect::SealKey>,
+    /// connect: the live TikTok connection; cloning shares it (like the clock), and
+    /// `AppState::new` gives each app a fresh one loaded from its ledger.
+    pub connection: crate::connect::ConnectionCell,
 }
 
 impl Config {
@@ -250,12 +287,45 @@ impl Config {
             sandbox_rate: 50,
             sandbox_min_audience: 1000,
             clock: Clock::default(),
+            oauth: None,
+            auth_url: DEFAULT_AUTH_URL.to_string(),
+            secret_key: None,
+            connection: crate::connect::ConnectionCell::default(),
         }
     }
 
-    /// True when no token is set: requests are answered by the built-in simulator.
+    /// True when neither a token nor an app id is set: requests are answered by the
+    /// built-in simulator.
     pub fn is_sandbox(&self) -> bool {
-        self.access_token.is_none()
+        self.access_token.is_none() && self.oauth.is_none()
+    }
+
+    /// connect: the app the OAuth flow uses: the configured one, or the sandbox's.
+    pub fn oauth_app(&self) -> Option<OAuthApp> {
+        match (&self.oauth, self.is_sandbox()) {
+            (Some(app), _) => Some(app.clone()),
+            (None, true) => Some(OAuthApp::sandbox()),
+            (None, false) => None,
+        }
+    }
+
+    /// connect: the consent page the Connect button leads to (the sandbox's own page when
+    /// simulating).
+    pub fn consent_url(&self) -> &str {
+        if self.is_sandbox() {
+            SANDBOX_AUTH_URL
+        } else {
+            &self.auth_url
+        }
+    }
+
+    /// connect: the redirect URI registered with TikTok: `TIKHASH_PUBLIC_URL` + the
+    /// callback path (the path alone in the sandbox without a public URL: same origin).
+    pub fn redirect_uri(&self) -> String {
+        match &self.public_url {
+            Some(u) => format!("{}{}", u.origin, crate::connect::CALLBACK_PATH),
+            None => crate::connect::CALLBACK_PATH.to_string(),
+        }
     }
 
     /// Reads the process environment.
@@ -300,7 +370,51 @@ impl Config {
                 ));
             }
             c.advertiser_ids = Some(set);
-        } else if c.access_token.is_some() {
+        }
+        // connect: an app id and its secret come together, and the redirect URI TikTok
+        // sends browsers back to needs the public URL.
+        match (get("TIKTOK_APP_ID"), get("TIKTOK_APP_SECRET")) {
+            (Some(app_id), Some(secret)) => {
+                if !app_id.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                    return Err(invalid("TIKTOK_APP_ID", "expected letters and digits only"));
+                }
+                c.oauth = Some(OAuthApp {
+                    app_id,
+                    secret: secret.into(),
+                });
+            }
+            (None, None) => {}
+            (Some(_), None) => {
+                return Err(invalid(
+                    "TIKTOK_APP_SECRET",
+                    "must be set with TIKTOK_APP_ID",
+                ))
+            }
+            (None, Some(_)) => {
+                return Err(invalid(
+                    "TIKTOK_APP_ID",
+                    "must be set with TIKTOK_APP_SECRET",
+                ))
+            }
+        }
+        if let Some(url) = get("TIKTOK_AUTH_URL") {
+            if !(url.starts_with("https://") || url.starts_with("http://")) || url.contains('?') {
+                return Err(invalid(
+                    "TIKTOK_AUTH_URL",
+                    "expected https://host/path without a query",
+                ));
+            }
+            c.auth_url = url;
+        }
+        if let Some(key) = get("TIKHASH_SECRET_KEY") {
+            c.secret_key = Some(crate::connect::SealKey::from_hex(&key).ok_or_else(|| {
+                invalid(
+                    "TIKHASH_SECRET_KEY",
+                    "expected 64 hex characters (openssl rand -hex 32)",
+                )
+            })?);
+        }
+        if c.advertiser_ids.is_none() && c.access_token.is_some() {
             return Err(invalid(
                 "TIKHASH_ADVERTISER_IDS",
                 "must list the allowed advertiser ids when TIKTOK_ACCESS_TOKEN is set",
@@ -327,6 +441,12 @@ impl Config {
                     "expected https://host[:port] (or http://)",
                 )
             })?);
+        }
+        if c.oauth.is_some() && c.public_url.is_none() {
+            return Err(invalid(
+                "TIKHASH_PUBLIC_URL",
+                "must be set with TIKTOK_APP_ID: TikTok sends the browser back to TIKHASH_PUBLIC_URL/tikhash/oauth/callback",
+            ));
         }
         if let Some(hosts) = get("TIKHASH_ALLOWED_HOSTS") {
             for h in split_list(&hosts) {
@@ -428,12 +548,24 @@ impl Config {
         Ok(())
     }
 
-    /// True when `advertiser_id` may be used through this proxy.
+    /// True when `advertiser_id` may be used through this proxy: one the connected account
+    /// authorized (connect), narrowed by `TIKHASH_ADVERTISER_IDS` when set.
     pub fn advertiser_allowed(&self, advertiser_id: &str) -> bool {
-        match &self.advertiser_ids {
+        let listed = match &self.advertiser_ids {
             None => true,
             Some(set) => set.contains(advertiser_id),
-        }
+        };
+        let authorized = match self.connection.advertiser_ids() {
+            None => true,
+            Some(set) => set.contains(advertiser_id),
+        };
+        listed && authorized
+    }
+
+    /// connect: true when TikTok calls need a connection that is not there: an app id, no
+    /// `TIKTOK_ACCESS_TOKEN` and nobody connected.
+    pub fn needs_connection(&self) -> bool {
+        !self.is_sandbox() && self.access_token.is_none() && self.connection.get().is_none()
     }
 }
 
@@ -505,6 +637,42 @@ mod tests {
         ])
         .unwrap();
         assert!(c.advertiser_allowed("2") && !c.advertiser_allowed("3"));
+    }
+
+    #[test]
+    fn connect_settings_come_together() {
+        let app = [
+            ("TIKTOK_APP_ID", "7300000000000000001"),
+            ("TIKTOK_APP_SECRET", "s3cret-app"),
+            ("TIKHASH_PUBLIC_URL", "https://tik.example.com"),
+        ];
+        let c = cfg(&app).unwrap();
+        assert!(!c.is_sandbox() && c.needs_connection());
+        assert_eq!(
+            c.redirect_uri(),
+            "https://tik.example.com/tikhash/oauth/callback"
+        );
+        assert_eq!(c.consent_url(), DEFAULT_AUTH_URL);
+        assert!(!format!("{c:?}").contains("s3cret-app"));
+        let e = cfg(&app[..2]).unwrap_err().to_string();
+        assert!(e.starts_with("TIKHASH_PUBLIC_URL"), "{e}");
+        assert!(cfg(&app[..1])
+            .unwrap_err()
+            .to_string()
+            .starts_with("TIKTOK_APP_SECRET"));
+        assert!(cfg(&app[1..2])
+            .unwrap_err()
+            .to_string()
+            .starts_with("TIKTOK_APP_ID"));
+        let key = "0f".repeat(32);
+        let c = cfg(&[("TIKHASH_SECRET_KEY", key.as_str())]).unwrap();
+        assert!(c.secret_key.is_some() && !format!("{c:?}").contains(&key));
+        assert!(cfg(&[("TIKHASH_SECRET_KEY", "short")]).is_err());
+        assert!(cfg(&[("TIKTOK_AUTH_URL", "https://a.test/auth?x=1")]).is_err());
+        let sandbox = cfg(&[]).unwrap();
+        assert_eq!(sandbox.consent_url(), SANDBOX_AUTH_URL);
+        assert_eq!(sandbox.oauth_app(), Some(OAuthApp::sandbox()));
+        assert!(!sandbox.needs_connection());
     }
 
     #[test]

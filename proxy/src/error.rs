@@ -120,6 +120,31 @@ pub enum AppError {
     /// Too many sign-in attempts for this name or from this client; wait a minute.
     #[error("too many sign-in attempts; wait a minute")]
     TooManyAttempts,
+    /// connect: no TikTok account is connected (and no `TIKTOK_ACCESS_TOKEN`), so nothing
+    /// can be forwarded.
+    #[error("no TikTok account is connected; an admin connects one in step 0 of the page; nothing was forwarded")]
+    NotConnected,
+    /// connect: TikTok refused the connected account's token (expired, empty or revoked).
+    #[error("TikTok no longer accepts this connection; an admin must reconnect the TikTok account; nothing was forwarded")]
+    ReconnectNeeded,
+    /// connect: Connect needs `TIKTOK_APP_ID` and `TIKTOK_APP_SECRET` (only
+    /// `TIKTOK_ACCESS_TOKEN` is set).
+    #[error("connecting needs TIKTOK_APP_ID and TIKTOK_APP_SECRET on the proxy")]
+    OAuthNotConfigured,
+    /// connect: the OAuth callback's `state` is unknown, used, expired or from another
+    /// browser (or the code is missing); nothing was exchanged.
+    #[error("this TikTok sign-in is unknown, expired or already used; start Connect again")]
+    OAuthStateRefused,
+    /// connect: TikTok did not grant a token for the authorization code.
+    #[error("TikTok did not grant access (code {tiktok_code}); start Connect again")]
+    OAuthExchangeFailed {
+        /// TikTok's envelope code (0 when the answer had no token).
+        tiktok_code: i64,
+    },
+    /// connect: the stored connection could not be read or written (the key file, the
+    /// database). Logged where it happens, never answered in detail.
+    #[error("the stored TikTok connection could not be read or written")]
+    Vault(String),
 }
 
 impl AppError {
@@ -146,6 +171,11 @@ impl AppError {
             AppError::ForeignOrigin | AppError::RoleTooLow { .. } => StatusCode::FORBIDDEN,
             AppError::Unauthenticated | AppError::SignInFailed => StatusCode::UNAUTHORIZED,
             AppError::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
+            AppError::NotConnected | AppError::OAuthNotConfigured => StatusCode::CONFLICT,
+            AppError::ReconnectNeeded => StatusCode::UNAUTHORIZED,
+            AppError::OAuthStateRefused => StatusCode::BAD_REQUEST,
+            AppError::OAuthExchangeFailed { .. } => StatusCode::BAD_GATEWAY,
+            AppError::Vault(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -173,6 +203,12 @@ impl AppError {
             AppError::RoleTooLow { .. } => 94033,
             AppError::MisdirectedHost => 94211,
             AppError::TooManyAttempts => 94291,
+            AppError::NotConnected => 94092,
+            AppError::OAuthNotConfigured => 94093,
+            AppError::ReconnectNeeded => 94013,
+            AppError::OAuthStateRefused => 94002,
+            AppError::OAuthExchangeFailed { .. } => 95023,
+            AppError::Vault(_) => 95002,
         }
     }
 
@@ -187,6 +223,7 @@ impl AppError {
             | AppError::LooksLikeRawIdentifier { field } => json!({ "field": field }),
             AppError::AdvertiserNotAllowed { field } => json!({ "field": field }),
             AppError::RoleTooLow { needed } => json!({ "needed": needed }),
+            AppError::OAuthExchangeFailed { tiktok_code } => json!({ "tiktok_code": tiktok_code }),
             _ => json!({}),
         }
     }
@@ -255,6 +292,12 @@ mod tests {
             AppError::SignInFailed,
             AppError::RoleTooLow { needed: "admin" },
             AppError::TooManyAttempts,
+            AppError::NotConnected,
+            AppError::ReconnectNeeded,
+            AppError::OAuthNotConfigured,
+            AppError::OAuthStateRefused,
+            AppError::OAuthExchangeFailed { tiktok_code: 40110 },
+            AppError::Vault("x".into()),
         ];
         for e in all {
             assert_eq!(

@@ -161,7 +161,7 @@ pub const REPLACE_RESERVATION_SECS: i64 = 15 * 60;
 /// Schema migrations, applied in order; `PRAGMA user_version` is the number applied. Version
 /// 1 is the ledger as it was before versioning (such files have `user_version` 0 and these
 /// tables already, hence `IF NOT EXISTS`).
-const MIGRATIONS: [&str; 4] = [
+const MIGRATIONS: [&str; 5] = [
     // 1: digests, audiences, uploaded files.
     "
 CREATE TABLE IF NOT EXISTS audiences (
@@ -237,6 +237,49 @@ CREATE TABLE audit_log (
     "
 ALTER TABLE audiences ADD COLUMN replace_reserved_at INTEGER;
 ALTER TABLE audiences ADD COLUMN replace_reservation BLOB;
+",
+    // 5 (connect): the TikTok connection (the token only sealed, see `connect::vault`), the
+    // pending OAuth states (hashes only) and the run history (counts and ids, never a value).
+    "
+CREATE TABLE tiktok_connection (
+    id              INTEGER PRIMARY KEY CHECK (id = 1),
+    token_nonce     BLOB NOT NULL,
+    token_sealed    BLOB NOT NULL,
+    advertisers     TEXT NOT NULL,
+    connected_at    INTEGER NOT NULL,
+    connected_by    TEXT NOT NULL,
+    needs_reconnect INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE oauth_states (
+    state_hash   BLOB PRIMARY KEY,
+    binding_hash BLOB NOT NULL,
+    created_by   TEXT NOT NULL,
+    expires_at   INTEGER NOT NULL
+);
+CREATE TABLE runs (
+    id            TEXT PRIMARY KEY,
+    who           TEXT NOT NULL,
+    started_at    INTEGER NOT NULL,
+    updated_at    INTEGER NOT NULL,
+    finished_at   INTEGER,
+    object        TEXT NOT NULL,
+    behaviour     TEXT NOT NULL,
+    advertiser_id TEXT NOT NULL,
+    audience_id   TEXT,
+    audience_name TEXT,
+    rows_read     INTEGER NOT NULL DEFAULT 0,
+    rows_sent     INTEGER NOT NULL DEFAULT 0,
+    rows_added    INTEGER NOT NULL DEFAULT 0,
+    rows_removed  INTEGER NOT NULL DEFAULT 0,
+    rejected      TEXT NOT NULL DEFAULT '{}',
+    request_ids   TEXT NOT NULL DEFAULT '[]',
+    result        TEXT,
+    error_status  INTEGER,
+    error_code    INTEGER,
+    error_message TEXT,
+    duration_ms   INTEGER
+);
+CREATE INDEX runs_by_start ON runs (started_at);
 ",
 ];
 

@@ -6,6 +6,7 @@ pub mod access;
 pub mod body_gate;
 pub mod cli;
 pub mod config;
+pub mod connect;
 pub mod error;
 pub mod guard;
 pub mod headers;

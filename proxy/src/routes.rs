@@ -59,6 +59,8 @@ pub fn router(state: AppState) -> Router {
             get(ledger_members),
         )
         .route("/tikhash/{*rest}", any(not_found))
+        // connect: Connect/Disconnect, the OAuth callback, the connection and the runs.
+        .merge(crate::connect::routes::router())
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(move |method: Method, uri: Uri| async move {
             files.respond(&method, &uri).await

@@ -18,9 +18,9 @@ const PERMIT_UNIT: usize = 1024;
 /// Where requests go.
 #[derive(Debug, Clone)]
 pub enum Backend {
-    /// The real TikTok API (a token is set).
+    /// The real TikTok API (a token or an app id is set; the token is chosen per request).
     Upstream(Upstream),
-    /// The built-in simulator (no token).
+    /// The built-in simulator (neither).
     Sandbox(Sandbox),
 }
 
@@ -35,6 +35,8 @@ struct Inner {
     config: Config,
     backend: Backend,
     ledger: Ledger,
+    /// connect: the key sealing the stored TikTok token.
+    vault: crate::connect::Vault,
     locks: Arc<LockTable>,
     body_permits: Arc<Semaphore>,
     body_permit_units: u32,
@@ -130,20 +132,28 @@ impl Drop for BodyPermit {
 }
 
 impl AppState {
-    /// State for `config`: the sandbox when no token is set, TikTok otherwise.
-    pub fn new(config: Config, ledger: Ledger) -> Result<AppState, reqwest::Error> {
-        let backend = match &config.access_token {
-            None => Backend::Sandbox(Sandbox::new(
+    /// State for `config`: the sandbox when neither a token nor an app id is set, TikTok
+    /// otherwise; the TikTok connection is loaded from `ledger` (connect).
+    pub fn new(mut config: Config, ledger: Ledger) -> Result<AppState, reqwest::Error> {
+        let backend = if config.is_sandbox() {
+            Backend::Sandbox(Sandbox::new(
                 config.sandbox_rate,
                 config.sandbox_min_audience,
                 config.clock.clone(),
-            )),
-            Some(token) => Backend::Upstream(Upstream::new(
-                &config.api_base,
-                token,
-                config.retry.clone(),
-            )?),
+            ))
+        } else {
+            Backend::Upstream(Upstream::new(&config.api_base, config.retry.clone())?)
         };
+        // connect: each app gets its own connection, read from its own ledger.
+        let vault = crate::connect::Vault::new(
+            config.secret_key.clone(),
+            crate::connect::vault::key_file_for(&config.db_path),
+        );
+        config.connection = crate::connect::ConnectionCell::default();
+        match crate::connect::store::load(&ledger, &vault) {
+            Ok(live) => config.connection.set(live),
+            Err(e) => tracing::error!("TikTok connection not loaded: {e}"),
+        }
         let units = u32::try_from(config.max_inflight_body_bytes.div_ceil(PERMIT_UNIT))
             .unwrap_or(u32::MAX)
             .clamp(1, Semaphore::MAX_PERMITS.min(u32::MAX as usize) as u32);
@@ -152,6 +162,7 @@ impl AppState {
                 config,
                 backend,
                 ledger,
+                vault,
                 locks: Arc::default(),
                 body_permits: Arc::new(Semaphore::new(units as usize)),
                 body_permit_units: units,
@@ -175,12 +186,79 @@ impl AppState {
         &self.inner.config.clock
     }
 
-    /// Sends a request to TikTok or the sandbox.
+    /// Sends a checked request to TikTok (with the connected account's token, or else
+    /// `TIKTOK_ACCESS_TOKEN`) or the sandbox. Without a usable token nothing is sent; a
+    /// 40102/40104/40105 answer marks the connection as needing a reconnect (connect).
     pub async fn forward(&self, out: &Outbound) -> Result<Reply, AppError> {
         match &self.inner.backend {
-            Backend::Upstream(u) => u.send(out).await,
+            Backend::Upstream(u) => {
+                let (token, connected) = self.upstream_token()?;
+                let reply = u.send(out, Some(&token)).await?;
+                if connected && crate::connect::means_reconnect(reply.code) {
+                    self.mark_needs_reconnect().await;
+                }
+                Ok(reply)
+            }
             Backend::Sandbox(s) => Ok(s.send(out).await),
         }
+    }
+
+    /// connect: the token for TikTok calls, and whether it is the connected account's.
+    fn upstream_token(&self) -> Result<(crate::config::AccessToken, bool), AppError> {
+        match self.inner.config.connection.get() {
+            Some(live) => match live.token {
+                Some(t) if !live.needs_reconnect => Ok((t, true)),
+                _ => Err(AppError::ReconnectNeeded),
+            },
+            None => self
+                .inner
+                .config
+                .access_token
+                .clone()
+                .map(|t| (t, false))
+                .ok_or(AppError::NotConnected),
+        }
+    }
+
+    /// connect: records that TikTok refused the connected account's token.
+    pub async fn mark_needs_reconnect(&self) {
+        if self.inner.config.connection.mark_needs_reconnect() {
+            tracing::warn!("TikTok refused the connected account's token; an admin must reconnect");
+            let ledger = self.inner.ledger.clone();
+            let written = tokio::task::spawn_blocking(move || {
+                crate::connect::store::mark_needs_reconnect(&ledger)
+            })
+            .await;
+            if !matches!(written, Ok(Ok(()))) {
+                tracing::error!("could not record that the TikTok connection needs a reconnect");
+            }
+        }
+    }
+
+    /// connect: sends an OAuth request (`oauth2/…`) to TikTok with `token` (none for the
+    /// code exchange), or to the sandbox's simulated OAuth endpoints.
+    pub async fn call_oauth(
+        &self,
+        out: &Outbound,
+        token: Option<&crate::config::AccessToken>,
+    ) -> Result<Reply, AppError> {
+        match &self.inner.backend {
+            Backend::Upstream(u) => u.send(out, token).await,
+            Backend::Sandbox(s) => Ok(s.send(out).await),
+        }
+    }
+
+    /// connect: the simulator, when this app runs one.
+    pub fn sandbox(&self) -> Option<&Sandbox> {
+        match &self.inner.backend {
+            Backend::Sandbox(s) => Some(s),
+            Backend::Upstream(_) => None,
+        }
+    }
+
+    /// connect: the key sealing the stored TikTok token.
+    pub fn vault(&self) -> &crate::connect::Vault {
+        &self.inner.vault
     }
 
     /// Locks the given (advertiser, audience) pairs, in sorted order so that two requests

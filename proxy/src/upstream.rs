@@ -1,4 +1,4 @@
-//! Talking to TikTok: adds `Access-Token`, sends the body the guard wrote, reads the envelope,
+//! Talking to TikTok: adds `Access-Token` (given per request: connect), sends the body the guard wrote, reads the envelope,
 //! and retries with exponential backoff and jitter within a bounded number of attempts and
 //! a bounded total time (tiktok-api.md §1, §4).
 //!
@@ -8,7 +8,7 @@
 //! did not act on them (40100, refused connection), so a slow answer cannot create an
 //! audience twice.
 
-use crate::config::RetryPolicy;
+use crate::config::{AccessToken, RetryPolicy};
 use crate::error::AppError;
 use axum::http::Method;
 use bytes::Bytes;
@@ -78,7 +78,6 @@ impl Reply {
 pub struct Upstream {
     client: reqwest::Client,
     base: String,
-    token: crate::config::AccessToken,
     retry: RetryPolicy,
 }
 
@@ -90,8 +89,8 @@ enum Attempt {
 }
 
 impl Upstream {
-    /// A client for `base` (no trailing `/`) with `token`.
-    pub fn new(base: &str, token: &str, retry: RetryPolicy) -> Result<Upstream, reqwest::Error> {
+    /// A client for `base` (no trailing `/`).
+    pub fn new(base: &str, retry: RetryPolicy) -> Result<Upstream, reqwest::Error> {
         let mut b = reqwest::Client::builder()
             .use_rustls_tls()
             .connect_timeout(retry.attempt_timeout.min(Duration::from_secs(5)))
@@ -103,12 +102,16 @@ impl Upstream {
         Ok(Upstream {
             client: b.build()?,
             base: base.trim_end_matches('/').to_string(),
-            token: token.into(),
             retry,
         })
     }
 
-    async fn once(&self, out: &Outbound, timeout: Duration) -> Attempt {
+    async fn once(
+        &self,
+        out: &Outbound,
+        token: Option<&AccessToken>,
+        timeout: Duration,
+    ) -> Attempt {
         let mut url = format!("{}/{}", self.base, out.endpoint);
         if let Some(q) = out.query.as_deref().filter(|q| !q.is_empty()) {
             url.push('?');
@@ -117,8 +120,10 @@ impl Upstream {
         let mut req = self
             .client
             .request(out.method.clone(), url)
-            .header("Access-Token", self.token.expose())
             .timeout(timeout);
+        if let Some(token) = token {
+            req = req.header("Access-Token", token.expose());
+        }
         if out.method == Method::POST {
             if let Some(ct) = &out.content_type {
                 req = req.header(reqwest::header::CONTENT_TYPE, ct);
@@ -144,9 +149,14 @@ impl Upstream {
         }
     }
 
-    /// Sends `out`, retrying as the module docs say. A final TikTok envelope (code 0 or
-    /// not) is `Ok`; no usable answer is an [`AppError`] (502/504).
-    pub async fn send(&self, out: &Outbound) -> Result<Reply, AppError> {
+    /// Sends `out` with `token` (none for the OAuth token exchange), retrying as the module
+    /// docs say. A final TikTok envelope (code 0 or not) is `Ok`; no usable answer is an
+    /// [`AppError`] (502/504).
+    pub async fn send(
+        &self,
+        out: &Outbound,
+        token: Option<&AccessToken>,
+    ) -> Result<Reply, AppError> {
         let start = Instant::now();
         let deadline = start + self.retry.total_timeout;
         let mut attempt: u32 = 0;
@@ -155,7 +165,7 @@ impl Upstream {
             let remaining = deadline.saturating_duration_since(Instant::now());
             let timeout = self.retry.attempt_timeout.min(remaining);
             let t0 = Instant::now();
-            let result = self.once(out, timeout).await;
+            let result = self.once(out, token, timeout).await;
             let ms = t0.elapsed().as_millis() as u64;
             let (retry, outcome) = match result {
                 Attempt::Answered(r) => {

@@ -103,6 +103,7 @@ test('a page on a second loopback origin cannot make the proxy forward anything'
   const page = await context.newPage();
   await signInWithPassword(page, BASE, USER, PASSWORD);
   await page.waitForSelector('body[data-signed-in="admin"]');
+  await page.waitForLoadState('networkidle'); // connect: the page's own loads (the package, step 0, History) are done before counting answers
   const answers = [];
   context.on('response', (r) => {
     if (r.url().startsWith(BASE)) answers.push({ method: r.request().method(), path: new URL(r.url()).pathname, status: r.status() });

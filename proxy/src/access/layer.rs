@@ -46,16 +46,31 @@ const AUDIT_PEEK_BYTES: u64 = 64 * 1024;
 /// True for the paths that need a principal: `/open_api/…` and `/tikhash/…` except sign-in.
 pub fn is_protected(path: &str) -> bool {
     let under = |p: &str| path == p || path.starts_with(&format!("{p}/"));
-    (under("/open_api") || under("/tikhash")) && !SIGN_IN_PATHS.contains(&path)
+    // connect: the OAuth callback is reached from TikTok's site, without the Strict session
+    // cookie; its single-use state and binding cookie authenticate it.
+    (under("/open_api") || under("/tikhash"))
+        && !SIGN_IN_PATHS.contains(&path)
+        && path != crate::connect::CALLBACK_PATH
 }
 
 /// The role a protected route needs.
 pub fn needed_role(method: &Method, path: &str) -> Role {
-    let admin_area = ["/tikhash/users", "/tikhash/keys", "/tikhash/audit"]
-        .iter()
-        .any(|p| path == *p || path.starts_with(&format!("{p}/")));
+    // connect: connecting, disconnecting and the simulated consent are admin actions.
+    let admin_area = [
+        "/tikhash/users",
+        "/tikhash/keys",
+        "/tikhash/audit",
+        "/tikhash/connect",
+        "/tikhash/disconnect",
+        "/tikhash/sandbox",
+    ]
+    .iter()
+    .any(|p| path == *p || path.starts_with(&format!("{p}/")));
     if admin_area {
         Role::Admin
+    } else if path == "/tikhash/runs" && *method == Method::POST {
+        // connect: syncers record their runs.
+        Role::Syncer
     } else if matches!(*method, Method::GET | Method::HEAD) || path == "/tikhash/logout" {
         Role::Viewer
     } else if path.starts_with("/open_api/") {
@@ -223,8 +238,11 @@ pub async fn enforce(State(access): State<Access>, mut req: Request, next: Next)
             return e.into_response();
         }
     }
+    // connect: like the session, the page reads the connection and the run history on
+    // every load; those reads are not actions worth an audit entry.
+    let page_reads = ["/tikhash/session", "/tikhash/connection", "/tikhash/runs"];
     let audited = (protected || SIGN_IN_PATHS.contains(&path.as_str()))
-        && !(method == Method::GET && path == "/tikhash/session");
+        && !(method == Method::GET && page_reads.contains(&path.as_str()));
     let response = if protected {
         let Some(p) = principal.clone() else {
             return AppError::Unauthenticated.into_response();
@@ -341,6 +359,24 @@ mod tests {
         );
         assert_eq!(needed_role(&Method::POST, "/tikhash/logout"), Role::Viewer);
         assert_eq!(needed_role(&Method::POST, "/tikhash/anything"), Role::Admin);
+        // connect's routes.
+        assert_eq!(needed_role(&Method::GET, "/tikhash/connect"), Role::Admin);
+        assert_eq!(
+            needed_role(&Method::POST, "/tikhash/disconnect"),
+            Role::Admin
+        );
+        assert_eq!(
+            needed_role(&Method::GET, "/tikhash/sandbox/authorize"),
+            Role::Admin
+        );
+        assert_eq!(
+            needed_role(&Method::GET, "/tikhash/connection"),
+            Role::Viewer
+        );
+        assert_eq!(needed_role(&Method::GET, "/tikhash/runs"), Role::Viewer);
+        assert_eq!(needed_role(&Method::POST, "/tikhash/runs"), Role::Syncer);
+        assert!(!is_protected("/tikhash/oauth/callback"));
+        assert!(is_protected("/tikhash/oauth/callbackx"));
     }
 
     #[test]

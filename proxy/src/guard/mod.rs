@@ -64,8 +64,13 @@ pub fn parse_object(body: &[u8]) -> Result<Map<String, Value>, AppError> {
     }
 }
 
-/// Checks an advertiser id against `TIKHASH_ADVERTISER_IDS` (403 otherwise).
+/// Checks an advertiser id against the connected account's advertisers and
+/// `TIKHASH_ADVERTISER_IDS` (403 otherwise; 409 when an account must be connected first).
 pub fn allow_advertiser(config: &Config, field: &str, id: &str) -> Result<(), AppError> {
+    // connect: the allowed set comes from the connection too (`Config::advertiser_allowed`).
+    if config.needs_connection() {
+        return Err(AppError::NotConnected);
+    }
     if config.advertiser_allowed(id) {
         Ok(())
     } else {

@@ -62,6 +62,12 @@ pub(super) fn dispatch(
         "event/track/" => track(w, &body(out)?, &out.body),
         "dmp/custom_audience/list/" => list(w, out.query.as_deref().unwrap_or_default()),
         "dmp/custom_audience/get/" => get(w, out.query.as_deref().unwrap_or_default()),
+        // connect: the simulated OAuth endpoints.
+        "oauth2/access_token/" => super::oauth::access_token(w, &body(out)?),
+        "oauth2/advertiser/get/" => {
+            super::oauth::advertisers(out.query.as_deref().unwrap_or_default())
+        }
+        "oauth2/revoke_token/" => super::oauth::revoke(w, &body(out)?),
         _ => Err((40404, "Not found".to_string())),
     }
 }

@@ -8,8 +8,11 @@
 //! requests arrive within one second.
 
 mod endpoints;
+mod oauth;
 #[cfg(test)]
 mod tests;
+
+pub use oauth::SANDBOX_ADVERTISERS;
 
 use crate::config::Clock;
 use crate::upstream::{Outbound, Reply};
@@ -72,6 +75,10 @@ struct World {
     customs: HashMap<String, Custom>,
     files: HashMap<String, UploadedFile>,
     events: u64,
+    /// connect: authorization codes the simulated consent page issued, not yet exchanged.
+    auth_codes: std::collections::HashSet<String>,
+    /// connect: tokens the simulated exchange granted, not yet revoked.
+    tokens: std::collections::HashSet<String>,
 }
 
 /// A refusal in TikTok's terms: envelope `code` and `message`.
@@ -94,11 +101,25 @@ impl Sandbox {
                 customs: HashMap::new(),
                 files: HashMap::new(),
                 events: 0,
+                auth_codes: Default::default(),
+                tokens: Default::default(),
             })),
             rate,
             min_audience,
             clock,
         }
+    }
+
+    /// connect: what the simulated consent page's Authorize button does: a fresh,
+    /// single-use authorization code.
+    pub fn issue_auth_code(&self) -> String {
+        let code = format!("sandbox-code-{:032x}", fastrand::u128(..));
+        let mut w = match self.inner.lock() {
+            Ok(w) => w,
+            Err(p) => p.into_inner(),
+        };
+        w.auth_codes.insert(code.clone());
+        code
     }
 
     /// Answers `out` as TikTok would, always with HTTP 200 and the envelope.
