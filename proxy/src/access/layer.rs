@@ -91,13 +91,18 @@ pub fn bearer(headers: &HeaderMap) -> Option<String> {
 
 /// The session cookie's value, if any.
 pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
+    cookie_value(headers, sessions::COOKIE)
+}
+
+/// The value of cookie `name` in the request's `Cookie` headers, if any.
+pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|c| c.trim().split_once('='))
-        .find(|(k, _)| *k == sessions::COOKIE)
+        .find(|(k, _)| *k == name)
         .map(|(_, v)| v.trim().to_string())
 }
 

@@ -5,6 +5,7 @@
 
 use super::connection::Live;
 use super::{oauth, runs, store, ConnectError};
+use crate::access::layer::cookie_value;
 use crate::access::Principal;
 use crate::error::{new_request_id, AppError};
 use crate::state::AppState;
@@ -118,17 +119,6 @@ fn query_values<'a>(raw: &str, keys: &[&'a str]) -> Vec<(&'a str, String)> {
         }
     }
     found
-}
-
-fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|c| c.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.trim().to_string())
 }
 
 /// `GET /tikhash/oauth/callback?auth_code=…&state=…` (or `code=…`): checks the state, then
