@@ -9,6 +9,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 profile=${1:---release}
 wasm-pack build "$profile" --target web --out-dir pkg --out-name tikhash_core --no-pack .
 cp js/*.js js/*.d.ts js/LICENSE-* pkg/
+mkdir -p pkg/sync && cp js/sync/*.js js/sync/*.d.ts pkg/sync/
 cp README.md pkg/README.md
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n1)
 node -e '

@@ -1,8 +1,7 @@
 // The page: "Try it" panel and the sync console. Plain ES module, no build step.
 import * as tikhash from '/pkg/index.js';
-import { Dataset } from './dataset.js';
 import { ready as signedIn, signInRequired } from './auth.js';
-import { planSync, dryRun, runSync, explain, SyncError, idType, PLACEHOLDER_ID } from './sync.js';
+import { Dataset, planSync, dryRun, runSync, SyncError, idType, PLACEHOLDER_ID, proxyTransport } from '/pkg/sync/index.js';
 
 const $ = (id) => document.getElementById(id);
 const API = '/open_api/v1.3/';
@@ -486,97 +485,8 @@ function syncSettings() {
   };
 }
 
-async function readEnvelope(res) {
-  const text = await res.text();
-  try {
-    return JSON.parse(text);
-  } catch {
-    return { code: null, message: text.slice(0, 200) };
-  }
-}
-
-const io = {
-  /** The acknowledged members of one id type: packed raw digests, sorted (what mirrorDiff takes). */
-  async ledgerMembers(adv, aud, type, width) {
-    const res = await fetchProxy(`/tikhash/ledger/${encodeURIComponent(adv)}/${encodeURIComponent(aud)}/members?id_type=${encodeURIComponent(type)}`);
-    if (res.status === 404) return new Uint8Array(0);
-    if (!res.ok) throw explain(res.status, await readEnvelope(res), adv);
-    const bytes = new Uint8Array(await res.arrayBuffer());
-    if (bytes.length % width !== 0) {
-      throw new SyncError('The proxy’s ledger answered with a list that is not whole digests.', {
-        detail: `${bytes.length} bytes for ${type}, which is not a multiple of ${width}.`,
-        fixes: ['Check that the proxy and this page are the same version, then reload the page.'],
-      });
-    }
-    return bytes;
-  },
-  async ledgerInfo(adv, aud) {
-    const res = await fetchProxy(`/tikhash/ledger/${encodeURIComponent(adv)}/${encodeURIComponent(aud)}`);
-    if (res.status === 404) return { lastReplaceAt: null, members: {} };
-    const env = await readEnvelope(res);
-    if (!res.ok || env.code !== 0) throw explain(res.status, env, adv);
-    return { lastReplaceAt: toSeconds(env.data?.last_replace_at), members: env.data?.members ?? {} };
-  },
-};
-
-async function fetchProxy(url, init) {
-  try {
-    await signedIn;
-    const res = await fetch(url, init);
-    if (res.status === 401) {
-      signInRequired();
-      throw new SyncError('You are not signed in to the proxy.', { status: 401, fixes: ['Use the Sign in link at the top of the page (or the one-time link the proxy printed), then press Sync again.'] });
-    }
-    if (res.status === 403) {
-      // The proxy's access refusals (9403N) are not TikTok's advertiser refusals.
-      const env = await res.clone().json().catch(() => null);
-      if (env?.code === 94033) throw new SyncError(`Your role may not do this: it needs the ${env.data?.needed ?? 'syncer'} role.`, { status: 403, code: 94033, requestId: env.request_id, fixes: ['Ask an admin of this proxy for the syncer role, or use the dry run to see what would be sent.'] });
-    }
-    return res;
-  } catch (e) {
-    if (e instanceof SyncError) throw e;
-    throw new SyncError('The proxy cannot be reached.', {
-      fixes: ['Start it with `cargo run -p tikhash-proxy` (or `bash scripts/demo.sh`) and reload this page.'],
-    });
-  }
-}
-
-async function send(step, body, adv) {
-  let init;
-  if (step.multipart) {
-    // Built by hand (not FormData) so the bytes on the wire are exactly what the dry run shows.
-    const { body: bytes, contentType } = multipart(body);
-    init = { method: 'POST', headers: { 'content-type': contentType }, body: bytes };
-  } else {
-    init = { method: step.method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
-  }
-  const res = await fetchProxy(API + step.path, init);
-  const env = await readEnvelope(res);
-  if (!res.ok || env.code !== 0) throw explain(res.status, env, adv);
-  return env;
-}
-
-/** multipart/form-data bytes for the upload's fields and its file. */
-function multipart(fields) {
-  const boundary = `----tikhash${crypto.getRandomValues(new Uint32Array(2)).join('')}`;
-  const enc = new TextEncoder();
-  const parts = [];
-  for (const [k, v] of Object.entries(fields)) {
-    if (k === 'file') continue;
-    parts.push(enc.encode(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
-  }
-  const f = fields.file;
-  parts.push(enc.encode(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${f.name}"\r\nContent-Type: text/csv\r\n\r\n`));
-  parts.push(f.bytes);
-  parts.push(enc.encode(`\r\n--${boundary}--\r\n`));
-  const body = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    body.set(p, at);
-    at += p.length;
-  }
-  return { body, contentType: `multipart/form-data; boundary=${boundary}` };
-}
+/** The proxy, as the page reaches it: its own origin, the session cookie, sign-in first. */
+const io = proxyTransport({ credentials: 'same-origin', ready: signedIn, onUnauthorized: signInRequired });
 
 function requireData() {
   if (!state.data) {
@@ -754,7 +664,7 @@ async function onSync() {
     const ctx = await runSync(
       plan,
       s,
-      (step, body) => send(step, body, s.advertiserId),
+      (step, body) => io.send(step, body, s.advertiserId),
       ({ index, total, step, envelope }) => {
         sent++;
         document.dispatchEvent(new CustomEvent('tikhash:sync', { detail: { phase: 'step', step, envelope } })); // connect: History
@@ -791,14 +701,6 @@ async function onSync() {
 
 // ---------- formatting ----------
 
-function toSeconds(v) {
-  if (v == null || v === '') return null;
-  if (typeof v === 'number') return v > 1e12 ? Math.floor(v / 1000) : v;
-  const n = Number(v);
-  if (Number.isFinite(n)) return toSeconds(n);
-  const ms = Date.parse(v);
-  return Number.isNaN(ms) ? null : Math.floor(ms / 1000);
-}
 const fmtInt = (n) => Math.round(n).toLocaleString('en-US');
 function fmtBytes(n) {
   if (n < 1024) return `${n} bytes`;

@@ -1,99 +1,26 @@
 // The History panel: every sync is a run the proxy stores (POST /tikhash/runs when it starts,
-// after each acknowledged request, and when it ends), listed from GET /tikhash/runs, so it
-// survives a reload. Only counts, machine names and TikTok request ids are sent: never a value
-// or a hash. app.js announces the sync with `tikhash:sync` events.
+// after each acknowledged request, and when it ends: the package's runRecorder), listed from
+// GET /tikhash/runs, so it survives a reload. Only counts, machine names and TikTok request
+// ids are sent: never a value or a hash. app.js announces the sync with `tikhash:sync` events.
 
-import { explain } from './sync.js';
+import { explain, proxyTransport, runRecorder } from '/pkg/sync/index.js';
 
 const $ = (id) => document.getElementById(id);
 
-let run = null; // { id, t0, sent, added, removed, requestIds }
-
-async function post(body) {
-  try {
-    const res = await fetch('/tikhash/runs', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-      credentials: 'same-origin',
-    });
-    const env = await res.json();
-    return env.code === 0 ? env.data : null;
-  } catch {
-    return null;
-  }
-}
-
-function rejectedByReason(data) {
-  if (!data?.summary) return {};
-  const { byCode, noId } = data.summary();
-  const out = {};
-  for (const [code, n] of Object.entries(byCode)) {
-    const key = String(code).toLowerCase().replace(/[^a-z0-9_]/g, '_').slice(0, 40);
-    if (key) out[key] = (out[key] ?? 0) + n;
-  }
-  if (noId) out.no_identifier = noId;
-  return out;
-}
-
-function counts() {
-  const ids = run.requestIds.splice(0);
-  return { rows_sent: run.sent, rows_added: run.added, rows_removed: run.removed, request_ids: ids };
-}
-
-/** Writes one event's change to the run; events are applied one after another (onSync). */
-async function apply(d) {
-  if (d.phase === 'start') {
-    const s = d.settings;
-    run = { id: null, t0: performance.now(), sent: 0, added: 0, removed: 0, requestIds: [] };
-    const opened = await post({
-      action: 'open',
-      object: s.object,
-      behaviour: s.behaviour,
-      advertiser_id: s.advertiserId,
-      ...(s.audienceId ? { audience_id: s.audienceId } : { audience_name: s.audienceName }),
-      rows_read: d.data?.rows ?? 0,
-      rejected: rejectedByReason(d.data),
-    });
-    run.id = opened?.id ?? null;
-    refresh();
-    return;
-  }
-  if (!run?.id) return;
-  if (d.phase === 'step') {
-    const rows = d.step.rows ?? 0;
-    run.sent += rows;
-    if (/^(delete|remove)/i.test(d.step.label)) run.removed += rows;
-    else if (/^(add|append|replace|create|upload)/i.test(d.step.label)) run.added += rows;
-    if (d.envelope?.request_id) run.requestIds.push(String(d.envelope.request_id).replace(/[^A-Za-z0-9_-]/g, '').slice(0, 100));
-    await post({ action: 'update', id: run.id, ...counts() });
-    return;
-  }
-  const base = { action: 'close', id: run.id, ...counts(), duration_ms: Math.round(performance.now() - run.t0) };
-  if (d.phase === 'end') {
-    if (d.ctx?.createdAudience) base.audience_id = String(d.ctx.createdAudience);
-    await post({ ...base, result: 'ok' });
-  } else {
-    const err = d.err ?? {};
-    const result = run.sent ? 'partial' : 'failed';
-    const message = String(err.title ?? err.message ?? 'The sync stopped.').slice(0, 500);
-    const failure = {
-      ...(Number.isInteger(err.status) && err.status >= 100 && err.status <= 599 ? { error_status: err.status } : {}),
-      ...(Number.isInteger(err.code) ? { error_code: err.code } : {}),
-    };
-    const closed = await post({ ...base, result, ...failure, error_message: message });
-    // A message the proxy refuses (it looked like a value) is left out rather than the close.
-    if (!closed) await post({ ...base, result, ...failure });
-  }
-  run = null;
-  refresh();
-}
+// The package's run recorder, over the page's own session (the cookie).
+const recorder = runRecorder(proxyTransport({ credentials: 'same-origin' }));
 
 let queue = Promise.resolve();
 
+/** Events are applied one after another, so a step's update never overtakes the open. */
 function onSync(e) {
   const d = e.detail;
-  queue = queue.then(() => apply(d)).catch(() => {});
+  queue = queue
+    .then(() => recorder.apply(d))
+    .then(() => {
+      if (d.phase !== 'step') refresh();
+    })
+    .catch(() => {});
 }
 
 const OBJECTS = { partner: 'Partner Audience', customer_file: 'Customer File', offline: 'Offline events', web: 'Web events' };
@@ -148,6 +75,13 @@ export async function refresh() {
       const title = r.error_message || again?.title || 'The sync failed.';
       p.textContent = r.error_code != null ? `${title} (code ${r.error_code})` : title;
       result.append(p);
+      if (r.tiktok_message) {
+        // TikTok's (or the proxy's) own words, beside our plain-language title.
+        const said = document.createElement('p');
+        said.className = 'tiktok-message';
+        said.textContent = `TikTok said: “${r.tiktok_message}”`;
+        result.append(said);
+      }
       if (again?.fixes?.length) {
         const ul = document.createElement('ul');
         for (const f of again.fixes) {

@@ -37,6 +37,13 @@ pub enum AppError {
         /// Unix seconds from which a REPLACE is allowed again.
         retry_after: i64,
     },
+    /// An exclusive run (a script's sync) asked to start while another run of the same
+    /// audience is open and still updating.
+    #[error("another sync of this audience is running")]
+    RunInProgress {
+        /// The open run's id.
+        run_id: String,
+    },
     /// The body is larger than `TIKHASH_MAX_BODY_BYTES`.
     #[error("request body larger than {limit} bytes")]
     BodyTooLarge {
@@ -155,7 +162,9 @@ impl AppError {
             AppError::AdvertiserNotAllowed { .. } => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            AppError::ReplaceTooSoon { .. } => StatusCode::CONFLICT,
+            AppError::ReplaceTooSoon { .. } | AppError::RunInProgress { .. } => {
+                StatusCode::CONFLICT
+            }
             AppError::BodyTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::BodyTimeout { .. } => StatusCode::REQUEST_TIMEOUT,
             AppError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -187,6 +196,7 @@ impl AppError {
             AppError::NotFound => 94041,
             AppError::MethodNotAllowed => 94051,
             AppError::ReplaceTooSoon { .. } => 94091,
+            AppError::RunInProgress { .. } => 94094,
             AppError::BodyTooLarge { .. } => 94131,
             AppError::BodyTimeout { .. } => 94081,
             AppError::UnsupportedMediaType { .. } => 94151,
@@ -223,6 +233,10 @@ impl AppError {
             | AppError::LooksLikeRawIdentifier { field } => json!({ "field": field }),
             AppError::AdvertiserNotAllowed { field } => json!({ "field": field }),
             AppError::RoleTooLow { needed } => json!({ "needed": needed }),
+            AppError::RunInProgress { run_id } => json!({
+                "run_id": run_id,
+                "released_after_secs": crate::connect::runs::INTERRUPTED_AFTER_SECS,
+            }),
             AppError::OAuthExchangeFailed { tiktok_code } => json!({ "tiktok_code": tiktok_code }),
             _ => json!({}),
         }
@@ -268,6 +282,7 @@ mod tests {
             AppError::NotFound,
             AppError::MethodNotAllowed,
             AppError::ReplaceTooSoon { retry_after: 1 },
+            AppError::RunInProgress { run_id: "a".into() },
             AppError::BodyTooLarge { limit: 1 },
             AppError::BodyTimeout { limit_ms: 1 },
             AppError::UnsupportedMediaType {

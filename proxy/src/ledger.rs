@@ -161,7 +161,7 @@ pub const REPLACE_RESERVATION_SECS: i64 = 15 * 60;
 /// Schema migrations, applied in order; `PRAGMA user_version` is the number applied. Version
 /// 1 is the ledger as it was before versioning (such files have `user_version` 0 and these
 /// tables already, hence `IF NOT EXISTS`).
-const MIGRATIONS: [&str; 5] = [
+const MIGRATIONS: [&str; 6] = [
     // 1: digests, audiences, uploaded files.
     "
 CREATE TABLE IF NOT EXISTS audiences (
@@ -280,6 +280,10 @@ CREATE TABLE runs (
     duration_ms   INTEGER
 );
 CREATE INDEX runs_by_start ON runs (started_at);
+",
+    // 6: a failed run keeps TikTok's own `message` beside our plain-language title.
+    "
+ALTER TABLE runs ADD COLUMN tiktok_message TEXT;
 ",
 ];
 

@@ -6,6 +6,8 @@
 //! `POST /tikhash/runs` (syncer) `{action: "open" | "update" | "close", …}`; `GET
 //! /tikhash/runs?limit=N` newest first. An open run not updated for
 //! [`INTERRUPTED_AFTER_SECS`] is shown as `interrupted` (the tab closed, the network went).
+//! An `exclusive` open (the CLI's) is refused while another run of the same audience is
+//! open and not interrupted: the lock that keeps two scripted syncs of one audience apart.
 
 use super::routes::envelope;
 use crate::access::{Principal, Role};
@@ -18,7 +20,7 @@ use axum::body::Body;
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap};
 use axum::Json;
-use rusqlite::{params, OptionalExtension};
+use rusqlite::{params, OptionalExtension, TransactionBehavior};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -70,8 +72,12 @@ pub struct RunWrite {
     pub error_code: Option<i64>,
     /// The failure in words (close).
     pub error_message: Option<String>,
+    /// TikTok's (or the proxy's) own `message` for the failure (close).
+    pub tiktok_message: Option<String>,
     /// How long the run took, measured by the page (close).
     pub duration_ms: Option<u64>,
+    /// Open only if no other run of the same audience is open and updating (open).
+    pub exclusive: Option<bool>,
 }
 
 /// A stored run, as `GET /tikhash/runs` lists it.
@@ -117,6 +123,8 @@ pub struct Run {
     pub error_code: Option<i64>,
     /// The failure in words.
     pub error_message: Option<String>,
+    /// TikTok's own message for the failure.
+    pub tiktok_message: Option<String>,
     /// Duration in milliseconds.
     pub duration_ms: Option<u64>,
 }
@@ -229,6 +237,12 @@ impl RunWrite {
         if let Some(v) = &self.error_message {
             free_text("error_message", v, 500)?;
         }
+        if let Some(v) = &self.tiktok_message {
+            free_text("tiktok_message", v, 500)?;
+        }
+        if self.exclusive.is_some() && self.action != "open" {
+            return Err(bad("exclusive", "is given when opening"));
+        }
         if self.error_status.is_some_and(|s| !(100..=599).contains(&s)) {
             return Err(bad("error_status", "must be an HTTP status (100–599)"));
         }
@@ -236,8 +250,14 @@ impl RunWrite {
     }
 }
 
-/// Opens a run for `who`; its id.
-pub fn open(ledger: &Ledger, who: &str, w: &RunWrite, now: i64) -> Result<String, LedgerError> {
+/// Opens a run for `who`: its id, or (an `exclusive` open) `Err` with the id of the open run
+/// that already holds the audience. The check and the insert are one transaction.
+pub fn open(
+    ledger: &Ledger,
+    who: &str,
+    w: &RunWrite,
+    now: i64,
+) -> Result<Result<String, String>, LedgerError> {
     let mut id = [0u8; 16];
     getrandom::fill(&mut id).map_err(|_| LedgerError::NoRandom)?;
     let id = hex::encode(id);
@@ -246,7 +266,34 @@ pub fn open(ledger: &Ledger, who: &str, w: &RunWrite, now: i64) -> Result<String
     let request_ids =
         serde_json::to_string(&w.request_ids.clone().unwrap_or_default()).unwrap_or_default();
     ledger.write(|c| {
-        c.execute(
+        // IMMEDIATE: another process on the same ledger cannot check between our check and insert.
+        let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        if w.exclusive == Some(true) {
+            // The same audience: its id, or before it exists, the same name for the same
+            // object (a run that creates it). A run whose id arrived later still matches by id.
+            let holder: Option<String> = tx
+                .query_row(
+                    "SELECT id FROM runs
+                     WHERE finished_at IS NULL AND updated_at >= ?1 AND advertiser_id = ?2
+                       AND ((?3 IS NOT NULL AND audience_id = ?3)
+                         OR (?3 IS NULL AND audience_id IS NULL AND object = ?4
+                             AND audience_name = ?5))
+                     ORDER BY started_at DESC LIMIT 1",
+                    params![
+                        now - INTERRUPTED_AFTER_SECS,
+                        w.advertiser_id,
+                        w.audience_id,
+                        w.object,
+                        w.audience_name
+                    ],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if let Some(holder) = holder {
+                return Ok(Err(holder));
+            }
+        }
+        tx.execute(
             "INSERT INTO runs (id, who, started_at, updated_at, object, behaviour, advertiser_id,
                 audience_id, audience_name, rows_read, rows_sent, rows_added, rows_removed,
                 rejected, request_ids)
@@ -267,9 +314,10 @@ pub fn open(ledger: &Ledger, who: &str, w: &RunWrite, now: i64) -> Result<String
                 rejected,
                 request_ids
             ],
-        )
-    })?;
-    Ok(id)
+        )?;
+        tx.commit()?;
+        Ok(Ok(id.clone()))
+    })
 }
 
 /// Why an update was not applied.
@@ -335,7 +383,8 @@ pub fn update(
                 error_message = COALESCE(?13, error_message),
                 duration_ms = COALESCE(?14, duration_ms),
                 finished_at = CASE WHEN ?15 THEN ?2 ELSE finished_at END,
-                error_status = COALESCE(?16, error_status)
+                error_status = COALESCE(?16, error_status),
+                tiktok_message = COALESCE(?17, tiktok_message)
              WHERE id = ?1",
             params![
                 id,
@@ -355,7 +404,8 @@ pub fn update(
                 w.error_message,
                 duration,
                 closing,
-                w.error_status
+                w.error_status,
+                w.tiktok_message
             ],
         )?;
         tx.commit()?;
@@ -370,7 +420,7 @@ pub fn newest(ledger: &Ledger, limit: u32, now: i64) -> Result<Vec<Run>, LedgerE
             "SELECT id, who, started_at, updated_at, finished_at, result, object, behaviour,
                 advertiser_id, audience_id, audience_name, rows_read, rows_sent, rows_added,
                 rows_removed, rejected, request_ids, error_code, error_message, duration_ms,
-                error_status
+                error_status, tiktok_message
              FROM runs ORDER BY started_at DESC, rowid DESC LIMIT ?1",
         )?;
         let rows = st.query_map(params![limit], |r| {
@@ -406,6 +456,7 @@ pub fn newest(ledger: &Ledger, limit: u32, now: i64) -> Result<Vec<Run>, LedgerE
                 error_message: r.get(18)?,
                 duration_ms: r.get::<_, Option<i64>>(19)?.map(|d| d.max(0) as u64),
                 error_status: r.get::<_, Option<i64>>(20)?.map(|s| s.clamp(0, 999) as u16),
+                tiktok_message: r.get(21)?,
             })
         })?;
         rows.collect()
@@ -458,8 +509,10 @@ pub async fn write(
     let (ledger, now) = (state.ledger().clone(), state.clock().now());
     if w.action == "open" {
         let name = who.name.clone();
-        let id = blocking(move || open(&ledger, &name, &w, now)).await?;
-        return Ok(envelope(json!({ "id": id })));
+        return match blocking(move || open(&ledger, &name, &w, now)).await? {
+            Ok(id) => Ok(envelope(json!({ "id": id }))),
+            Err(run_id) => Err(AppError::RunInProgress { run_id }),
+        };
     }
     let id = w.id.clone().unwrap_or_default();
     match blocking(move || update(&ledger, &who, &w, now)).await? {
@@ -494,8 +547,8 @@ mod tests {
             ..Default::default()
         };
         open_body.check().unwrap();
-        let a = open(&l, "ann", &open_body, 100).unwrap();
-        let b = open(&l, "bob", &open_body, 200).unwrap();
+        let a = open(&l, "ann", &open_body, 100).unwrap().unwrap();
+        let b = open(&l, "bob", &open_body, 200).unwrap().unwrap();
         let close = RunWrite {
             action: "close".into(),
             id: Some(a.clone()),
@@ -526,6 +579,73 @@ mod tests {
     }
 
     #[test]
+    fn an_exclusive_open_waits_for_the_open_run_of_its_audience() {
+        let l = Ledger::in_memory().unwrap();
+        let body = |audience_id: Option<&str>, name: Option<&str>| RunWrite {
+            action: "open".into(),
+            object: Some("partner".into()),
+            behaviour: Some("mirror".into()),
+            advertiser_id: Some("1".into()),
+            audience_id: audience_id.map(str::to_string),
+            audience_name: name.map(str::to_string),
+            exclusive: Some(true),
+            ..Default::default()
+        };
+        let first = open(&l, "cli", &body(Some("9"), None), 100)
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            open(&l, "cli", &body(Some("9"), None), 110).unwrap(),
+            Err(first.clone()),
+            "the same audience is held"
+        );
+        assert!(open(&l, "cli", &body(Some("8"), None), 110)
+            .unwrap()
+            .is_ok());
+        // a page run (not exclusive) is never refused
+        let page = RunWrite {
+            exclusive: None,
+            ..body(Some("9"), None)
+        };
+        assert!(open(&l, "ann", &page, 110).unwrap().is_ok());
+        // by name before the audience exists
+        let named = open(&l, "cli", &body(None, Some("VIP")), 110)
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            open(&l, "cli", &body(None, Some("VIP")), 111).unwrap(),
+            Err(named)
+        );
+        // a closed run releases it; so does one that stopped updating
+        let close = RunWrite {
+            action: "close".into(),
+            id: Some(first),
+            result: Some("failed".into()),
+            error_message: Some("TikTok refused a parameter in the request.".into()),
+            tiktok_message: Some("advertiser_id: Invalid value.".into()),
+            ..Default::default()
+        };
+        close.check().unwrap();
+        update(&l, &who("cli", Role::Syncer), &close, 120)
+            .unwrap()
+            .unwrap();
+        // the page's open (updated at 110) still holds audience 9 until it is interrupted
+        assert!(open(&l, "cli", &body(Some("9"), None), 121)
+            .unwrap()
+            .is_err());
+        let later = 110 + INTERRUPTED_AFTER_SECS + 1;
+        assert!(open(&l, "cli", &body(Some("9"), None), later)
+            .unwrap()
+            .is_ok());
+        let runs = newest(&l, 10, later).unwrap();
+        let failed = runs.iter().find(|r| r.status == "failed").unwrap();
+        assert_eq!(
+            failed.tiktok_message.as_deref(),
+            Some("advertiser_id: Invalid value.")
+        );
+    }
+
+    #[test]
     fn values_are_refused() {
         let mut w = RunWrite {
             action: "open".into(),
@@ -544,6 +664,14 @@ mod tests {
         assert!(w.check().is_err());
         w.rejected = None;
         w.object = Some("a b".into());
+        assert!(w.check().is_err());
+        w.object = Some("partner".into());
+        w.tiktok_message = Some("no user bob@example.com".into());
+        assert!(matches!(
+            w.check(),
+            Err(AppError::LooksLikeRawIdentifier { .. })
+        ));
+        w.tiktok_message = Some("x".repeat(501));
         assert!(w.check().is_err());
     }
 }
