@@ -218,7 +218,7 @@ export function proxyTransport(options?: ProxyTransportOptions): ProxyTransport;
 
 /** A sync's events, in order, as the recorder takes them. */
 export type SyncEvent =
-  | { phase: 'start'; settings: SyncSettings; data?: Dataset | null; exclusive?: boolean }
+  | { phase: 'start'; settings: SyncSettings; data?: Dataset | null; exclusive?: boolean; audienceName?: string }
   | { phase: 'step'; step: SyncStep; envelope?: Envelope }
   | { phase: 'end'; ctx?: SyncContext; cancelled?: boolean }
   | { phase: 'error'; err: unknown };

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Browser end-to-end tests: builds the npm package and the proxy, starts the proxy in sandbox
 # mode on a free loopback port with a throw-away ledger, runs the Playwright tests (Debian's
-# Chromium, never a downloaded browser) and the "from npm into a Vite app" check, and always
+# Chromium, never a downloaded browser), the "from npm into a Vite app" check and the CLI tests
+# (tests/cli/, which start a proxy of their own), and always
 # stops the proxy. Set TIKHASH_E2E_SKIP_BUILD=1 to reuse pkg/ and the proxy binary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,7 +15,7 @@ if [ "${TIKHASH_E2E_SKIP_BUILD:-}" != 1 ]; then
 fi
 [ -x /usr/bin/chromium ] || { echo "e2e: /usr/bin/chromium is missing (apt-get install chromium)" >&2; exit 1; }
 
-for dir in tests/e2e tests/consumer-vite; do
+for dir in tests/e2e tests/consumer-vite tests/cli; do
   (cd "$dir" && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; })
 done
 
@@ -64,4 +65,6 @@ status=0
   && { node --test --test-concurrency=1 csv.test.mjs sync.test.mjs access.test.mjs; a=$?; node --test connect.test.mjs; exit $((a | $?)); }) || status=$?
 if [ "$status" -ne 0 ]; then echo "[e2e] proxy log:"; tail -n 40 "$tmp/proxy.log"; fi
 node tests/consumer-vite/check.mjs || status=$?
+# `npx tikhash sync` from the packed package against its own sandbox proxy (tests/cli/).
+node --test tests/cli/ || status=$?
 exit "$status"

@@ -34,7 +34,7 @@ export function tally(totals, step) {
 
 /**
  * Records one sync through `transport.postRun`. Feed it the sync's events in order with
- * `apply(event)`: `{ phase: 'start', settings, data, exclusive? }`, `{ phase: 'step', step,
+ * `apply(event)`: `{ phase: 'start', settings, data, exclusive?, audienceName? }`, `{ phase: 'step', step,
  * envelope }`, `{ phase: 'end', ctx }` or `{ phase: 'error', err }`. A recording failure
  * never stops a sync, except an `exclusive` start the proxy refuses (another run holds the
  * audience): that start throws a SyncError. `now()` gives milliseconds (default Date.now).
@@ -65,6 +65,8 @@ export function runRecorder(transport, { now = () => Date.now() } = {}) {
       behaviour: s.behaviour,
       advertiser_id: s.advertiserId,
       ...(s.audienceId ? { audience_id: s.audienceId } : { audience_name: s.audienceName }),
+      // A script that named the audience keeps the name on every run, not only the first.
+      ...(s.audienceId && d.audienceName ? { audience_name: d.audienceName } : {}),
       rows_read: d.data?.rows ?? 0,
       rejected: rejectedByReason(d.data),
       ...(d.exclusive ? { exclusive: true } : {}),
