@@ -60,6 +60,7 @@ const state = {
   abort: null,
   syncAbort: null,
   t0: 0,
+  rerun: null, // History's Re-run: the interrupted run whose form this is
 };
 // Exposed for the benchmark and tests (timings only; no personal data).
 window.tikhashApp = { state, timings: {} };
@@ -366,6 +367,7 @@ async function startHashing() {
     stats.textContent = `Done: ${fmtInt(data.rows)} rows in ${fmtDuration(ms)} (${fmtInt(rate)} rows/s, ${WORKERS} worker${WORKERS > 1 ? 's' : ''}). Preview shown ${Math.round(window.tikhashApp.timings.firstPreviewMs)} ms after the file was chosen.`;
     document.body.dataset.hashed = String(data.rows);
     renderRejects(data);
+    if (state.rerun) explainRerun();
   } catch (err) {
     if (err.name === 'AbortError') {
       stats.textContent = 'Hashing cancelled. Change a setting or press “Hash again” to restart.';
@@ -647,6 +649,7 @@ function reportSendRejects(rejected, parent) {
 
 async function onSync() {
   clearOutput();
+  state.rerun = null;
   const btn = $('sync');
   btn.disabled = true;
   const bar = $('sync-progress');
@@ -688,14 +691,66 @@ async function onSync() {
     if (!sent) msg = 'Sync finished: nothing needed sending.';
     status.textContent = msg;
     if (ctx.rejected.length) reportSendRejects(ctx.rejected, $('dry-run-out'));
+    // History closes the run record (waitUntil); the page says "synced" once it has, so a reload
+    // right after shows the finished run. Bounded: recording never holds the page for long.
+    const recording = [];
+    document.dispatchEvent(new CustomEvent('tikhash:sync', { detail: { phase: 'end', ctx, waitUntil: (p) => recording.push(p) } })); // connect: History
+    await Promise.race([Promise.all(recording), new Promise((resolve) => setTimeout(resolve, 5000))]);
     document.body.dataset.synced = String(Date.now());
-    document.dispatchEvent(new CustomEvent('tikhash:sync', { detail: { phase: 'end', ctx } })); // connect: History
   } catch (err) {
     document.dispatchEvent(new CustomEvent('tikhash:sync', { detail: { phase: 'error', err } })); // connect: History
     showError(err);
     status.textContent = 'Sync stopped: see the message above.';
   } finally {
     btn.disabled = false;
+  }
+}
+
+// ---------- re-running an interrupted sync (History's Re-run button) ----------
+
+/** Fills the form from an interrupted run; the plan is explained once the file is hashed. */
+function startRerun(run) {
+  if (!(run.object in BEHAVIOURS)) return;
+  const profile = $('profile').value;
+  setObject(run.object);
+  const behaviour = BEHAVIOURS[run.object].includes(run.behaviour) ? run.behaviour : BEHAVIOURS[run.object][0];
+  document.querySelector(`input[name=behaviour][value=${behaviour}]`).checked = true;
+  updateChoices();
+  $('advertiser-id').value = run.advertiserId;
+  $('audience-id').value = run.audienceId;
+  if (run.audienceName) $('audience-name').value = run.audienceName;
+  state.rerun = run;
+  document.body.dataset.rerun = 'form';
+  const when = new Date(run.startedAt * 1000).toLocaleString();
+  $('plan-note').textContent = `Re-run of the sync interrupted on ${when}: the form is filled from it. Choose the same list in step 1; before anything is sent, this note says what will be sent again.`;
+  // A change of object re-hashes the file (another profile), which explains the re-run when done.
+  if (state.data && $('profile').value === profile) explainRerun();
+  else if (!state.source) $('step-file').scrollIntoView({ block: 'start' });
+}
+
+/** Says, before sending, what a re-run sends again: the ledger diff (Mirror) or every row. */
+async function explainRerun() {
+  const run = state.rerun;
+  try {
+    const s = syncSettings();
+    const data = requireData();
+    let what;
+    if (s.object === 'offline' || s.object === 'web') {
+      what = `all ${fmtInt(data.rows)} row(s) of this file are sent again as events; TikTok de-duplicates them by event id, so the events the interrupted run delivered are kept once.${s.eventSourceId ? '' : ` Enter the ${s.object === 'web' ? 'Pixel code' : 'Event set id'} first: the run record does not keep it.`}`;
+    } else {
+      const plan = await planSync(s, data, io);
+      if (state.rerun !== run) return;
+      const n = plan.steps.length;
+      const fresh = s.audienceId ? '' : ` The interrupted run had no audience id yet, so this creates the audience “${s.audienceName}”; if TikTok Ads Manager already shows a half-made one, put its id above instead.`;
+      what =
+        s.behaviour === 'mirror' && s.audienceId
+          ? `only what TikTok has not confirmed is sent: the proxy's ledger holds what TikTok acknowledged. ${plan.notes.join(' ')} (${n} request(s)).`
+          : `every row is sent again (${n} request(s)); TikTok keeps one copy of each member, so what the interrupted run delivered is not doubled.${fresh}`;
+    }
+    $('plan-note').textContent = `Re-run of the interrupted sync: ${what} Press Sync to send it.`;
+    document.body.dataset.rerun = 'explained';
+  } catch (err) {
+    showError(err);
   }
 }
 
@@ -746,6 +801,7 @@ function wire() {
   for (const r of document.querySelectorAll('input[name=object], input[name=behaviour]')) r.addEventListener('change', updateChoices);
   $('dry-run').addEventListener('click', onDryRun);
   $('sync').addEventListener('click', onSync);
+  document.addEventListener('tikhash:rerun', (e) => startRerun(e.detail));
   updateChoices();
 }
 

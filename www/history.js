@@ -21,6 +21,7 @@ function onSync(e) {
       if (d.phase !== 'step') refresh();
     })
     .catch(() => {});
+  d.waitUntil?.(queue);
 }
 
 const OBJECTS = { partner: 'Partner Audience', customer_file: 'Customer File', offline: 'Offline events', web: 'Web events' };
@@ -104,8 +105,26 @@ export async function refresh() {
       p.textContent = `${(r.duration_ms / 1000).toFixed(1)} s`;
       result.append(p);
     }
+    if (r.status === 'interrupted') result.append(rerunButton(r));
     body.append(tr);
   }
+}
+
+/**
+ * Re-run: app.js fills the sync form from the run (`tikhash:rerun`) and, once the file is
+ * hashed, says what will be sent again before anything is.
+ */
+function rerunButton(r) {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.className = 'rerun';
+  b.textContent = 'Re-run';
+  b.setAttribute('aria-label', `Re-run the sync interrupted on ${new Date(r.started_at * 1000).toLocaleString()}`);
+  b.addEventListener('click', () => {
+    const detail = { object: r.object, behaviour: r.behaviour, advertiserId: r.advertiser_id, audienceId: r.audience_id ?? '', audienceName: r.audience_name ?? '', startedAt: r.started_at };
+    document.dispatchEvent(new CustomEvent('tikhash:rerun', { detail }));
+  });
+  return b;
 }
 
 document.addEventListener('tikhash:sync', onSync);
