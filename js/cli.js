@@ -4,8 +4,7 @@
 // through tikhash-proxy with an API key, using the same engine as the page (tikhash/sync).
 // The only Node-only part of the package. Exit codes: 0 all sent, 1 some rows rejected,
 // 2 refused or failed (bad arguments too).
-import { createReadStream, realpathSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { createReadStream } from 'node:fs';
 import { open as openFile } from 'node:fs/promises';
 import * as tikhash from './node.js';
 import { Dataset, planSync, dryRun, runSync, proxyTransport, runRecorder, tally, SyncError, encodeRequest, PLACEHOLDER_ID } from './sync/index.js';
@@ -31,8 +30,10 @@ or, for ad ids, MD5 (32 hex) hashes are sent as they are. Only hashes leave this
   --test-event-code CODE events: TikTok's test event code (optional)
   --default-country CC   country for phones written without +, e.g. US
   --columns LIST         what each column holds, e.g. Email=email,Phone=phone,ts=event_time
-                         (roles: ${['email', 'phone', 'idfa', 'gaid', 'external_id', 'event', 'event_time', 'event_id', 'value', 'currency', 'order_id', 'content_id', 'ttclid', 'ip', 'user_agent', 'url', 'referrer'].join(', ')});
-                         without it, columns are detected from their names and values
+                         (roles: email, phone, idfa, gaid, external_id, event,
+                         event_time, event_id, value, currency, order_id, content_id,
+                         ttclid, ip, user_agent, url, referrer); without it, columns are
+                         detected from their names and values, as in the page
   --dry-run              print the exact requests and send nothing
   --json                 end stdout with one line of JSON:
                          {ok, run_id, audience_id, rows, sent, rejected, added, removed}
@@ -54,7 +55,7 @@ const BOOL_FLAGS = new Set(['dry-run', 'json', 'help']);
 class UsageError extends Error {}
 
 /** Parses `argv` (without node and the script); throws UsageError. */
-export function parseArgs(argv) {
+function parseArgs(argv) {
   const args = [...argv];
   if (args[0] === '--help' || args[0] === '-h' || args[0] === 'help') return { help: true };
   if (args[0] !== 'sync') throw new UsageError(args[0] ? `Unknown command “${args[0]}”: the command is \`tikhash sync\`.` : 'Missing the command: `tikhash sync …`.');
@@ -323,7 +324,7 @@ function printDryRun(a, requests) {
 }
 
 /** Runs the command; resolves to the exit code. */
-export async function main(argv, env = process.env) {
+async function main(argv, env = process.env) {
   let a;
   try {
     a = parseArgs(argv);
@@ -446,23 +447,12 @@ export async function main(argv, env = process.env) {
   }
 }
 
-// Run when executed (the bin entry, `node cli.js`), not when imported by a test.
-const invoked = (() => {
-  try {
-    return realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-})();
-
-if (invoked) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e) => {
-      printError(e);
-      process.exitCode = 2;
-    },
-  );
-}
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e) => {
+    printError(e);
+    process.exitCode = 2;
+  },
+);

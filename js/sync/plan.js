@@ -99,7 +99,7 @@ function audienceKinds(data) {
 
 function noIdentifiers() {
   return new SyncError('No identifier column is selected.', {
-    fixes: ['In step 2, set "Use as" to Email, Phone, IDFA or GAID for at least one column.'],
+    fixes: ['Mark at least one column as Email, Phone, IDFA or GAID (in the page: step 2, "Use as"; with the CLI: --columns).'],
   });
 }
 
@@ -352,7 +352,7 @@ function planEvents(s, data) {
   const need2 = ['event', 'event_time', 'event_id'].filter((r) => field(r) < 0);
   if (need2.length) {
     throw new SyncError(`Events need a column for: ${need2.map((r) => r.replace('_', ' ')).join(', ')}.`, {
-      fixes: ['In step 2, set "Use as" for those columns (Event name, Event time, Event id).'],
+      fixes: ['Mark those columns (in the page: step 2, "Use as" Event name, Event time, Event id; with the CLI: --columns name=event,time=event_time,id=event_id).'],
     });
   }
   const steps = [];
@@ -446,7 +446,7 @@ export async function runSync(plan, s, send, onStep, signal) {
   let index = 0;
   const total = plan.steps.length;
   for (const step of plan.steps) {
-    if (signal?.aborted) throw new SyncError('Sync stopped.', { fixes: ['Press Sync to resume; acknowledged batches are safe to send again.'] });
+    if (signal?.aborted) throw new SyncError('Sync stopped.', { fixes: ['Sync again to resume; acknowledged batches are safe to send again.'] });
     const bodies = bodiesOf(step, step.build(ctx));
     for (const body of bodies) {
       const envelope = await send(step, body);
@@ -465,8 +465,8 @@ export function explain(status, env, advertiserId) {
   const rid = env?.request_id || null;
   const base = { requestId: rid, status, code, detail: msg ? `TikTok/proxy said: “${msg}”` : '', tiktokMessage: msg || null };
   // connect: the TikTok account is not connected, or TikTok no longer accepts its token.
-  if (code === 94092) return new SyncError('No TikTok account is connected, so nothing was sent.', { ...base, fixes: ['An admin connects one in step 0, “TikTok account”.'] });
-  if (code === 94013 || code === 40102 || code === 40104 || code === 40105) return new SyncError('TikTok no longer accepts this proxy’s connection to the account.', { ...base, fixes: ['An admin presses Reconnect in step 0, “TikTok account”; then sync again (acknowledged batches are safe to send again).'] });
+  if (code === 94092) return new SyncError('No TikTok account is connected, so nothing was sent.', { ...base, fixes: ['An admin connects one in the page, step 0, “TikTok account”.'] });
+  if (code === 94013 || code === 40102 || code === 40104 || code === 40105) return new SyncError('TikTok no longer accepts this proxy’s connection to the account.', { ...base, fixes: ['An admin presses Reconnect in the page, step 0, “TikTok account”; then sync again (acknowledged batches are safe to send again).'] });
   if (status === 409 || /unfinished replace/i.test(msg)) {
     const fixes = Array.isArray(env?.data?.workarounds) && env.data.workarounds.length ? env.data.workarounds.map(String) : replaceWorkarounds();
     const retry = env?.data?.retry_after;
@@ -484,7 +484,7 @@ export function explain(status, env, advertiserId) {
   if (code === 40100 || status === 429) {
     return new SyncError('TikTok is limiting how fast requests arrive (rate limit).', {
       ...base,
-      fixes: ['Wait a minute and press Sync again; the proxy already retried with back-off.', 'Batches TikTok acknowledged are recorded, so sending again is safe.'],
+      fixes: ['Wait a minute and sync again; the proxy already retried with back-off.', 'Batches TikTok acknowledged are recorded, so sending again is safe.'],
     });
   }
   if (status === 403) {
@@ -502,7 +502,7 @@ export function explain(status, env, advertiserId) {
   if (status === 422) {
     return new SyncError('The proxy refused a value that is not a hash, and sent nothing to TikTok.', {
       ...base,
-      fixes: ['This should not happen with this page; reload it and try again, and report it if it repeats.'],
+      fixes: ['This should not happen with tikhash; try again, and report it if it repeats.'],
     });
   }
   if (status === 413) {
