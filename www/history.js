@@ -105,7 +105,11 @@ export async function refresh() {
       p.textContent = `${(r.duration_ms / 1000).toFixed(1)} s`;
       result.append(p);
     }
-    if (r.status === 'interrupted') result.append(rerunButton(r));
+    if (r.status === 'interrupted') {
+      const p = document.createElement('p');
+      p.append(rerunButton(r));
+      result.append(p);
+    }
     body.append(tr);
   }
 }
