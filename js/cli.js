@@ -211,6 +211,9 @@ function progressDone() {
   if (process.stderr.isTTY) process.stderr.write('\r\x1b[2K');
 }
 
+/** How often a running sync tells the proxy it is alive (the proxy releases a run after 120 s). */
+const HEARTBEAT_MS = 30_000;
+
 const HEX = { 64: /^[0-9a-fA-F]{64}$/, 32: /^[0-9a-fA-F]{32}$/ };
 
 /** What each column holds: --columns, or the package's detection (as the page does it). */
@@ -407,6 +410,11 @@ async function main(argv, env = process.env) {
     summary.run_id = recorder.id;
     const totals = { sent: 0, added: 0, removed: 0 };
     let records = Promise.resolve();
+    // The run holds its audience while it updates within 120 s; a long step must not let go.
+    const beat = setInterval(() => {
+      records = records.then(() => recorder.apply({ phase: 'beat' }));
+    }, HEARTBEAT_MS);
+    beat.unref();
     let requests = 0;
     const ctx = await runSync(
       plan,
@@ -419,7 +427,7 @@ async function main(argv, env = process.env) {
         progress(`step ${index + 1} of ${total}: ${step.label}`);
       },
       ctrl.signal,
-    );
+    ).finally(() => clearInterval(beat));
     await records;
     progressDone();
     await recorder.apply({ phase: 'end', ctx });

@@ -220,6 +220,7 @@ export function proxyTransport(options?: ProxyTransportOptions): ProxyTransport;
 export type SyncEvent =
   | { phase: 'start'; settings: SyncSettings; data?: Dataset | null; exclusive?: boolean; audienceName?: string }
   | { phase: 'step'; step: SyncStep; envelope?: Envelope }
+  | { phase: 'beat' }
   | { phase: 'end'; ctx?: SyncContext; cancelled?: boolean }
   | { phase: 'error'; err: unknown };
 

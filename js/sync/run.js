@@ -35,7 +35,9 @@ export function tally(totals, step) {
 /**
  * Records one sync through `transport.postRun`. Feed it the sync's events in order with
  * `apply(event)`: `{ phase: 'start', settings, data, exclusive?, audienceName? }`, `{ phase: 'step', step,
- * envelope }`, `{ phase: 'end', ctx }` or `{ phase: 'error', err }`. A recording failure
+ * envelope }`, `{ phase: 'beat' }` (an update with nothing new: keeps a long step's run from
+ * counting as interrupted, which would release its audience), `{ phase: 'end', ctx }` or
+ * `{ phase: 'error', err }`. A recording failure
  * never stops a sync, except an `exclusive` start the proxy refuses (another run holds the
  * audience): that start throws a SyncError. `now()` gives milliseconds (default Date.now).
  */
@@ -131,6 +133,10 @@ export function runRecorder(transport, { now = () => Date.now() } = {}) {
     async apply(d) {
       if (d.phase === 'start') return start(d);
       if (!run?.id) return;
+      if (d.phase === 'beat') {
+        await post({ action: 'update', id: run.id, ...counts() });
+        return;
+      }
       if (d.phase === 'step') {
         tally(run, d.step);
         const rid = String(d.envelope?.request_id ?? '').replace(/[^A-Za-z0-9_-]/g, '').slice(0, 100);

@@ -259,11 +259,14 @@ test('the run recorder: open, an update per step, a close with TikTok’s messag
   assert.equal(rec.id, 'a'.repeat(32));
   await rec.apply({ phase: 'step', step: { label: 'Add 1 row(s) with new identifiers', rows: 1 }, envelope: { request_id: 'req-1' } });
   await rec.apply({ phase: 'step', step: { label: 'Delete 2 email hash(es) that left the list', rows: 2 }, envelope: { request_id: 'req-2' } });
+  // a heartbeat during a long step: an update with the same totals and nothing new
+  await rec.apply({ phase: 'beat' });
   clock = 3500;
   await rec.apply({ phase: 'error', err: new sync.SyncError('TikTok refused a parameter in the request.', { status: 400, code: 40002, tiktokMessage: 'batch_data: Invalid.' }) });
   assert.deepEqual(posts[0], { action: 'open', object: 'partner', behaviour: 'mirror', advertiser_id: ADV, audience_id: '9', rows_read: 2, rejected: { invalid_email: 1, no_identifier: 1 }, exclusive: true });
   assert.deepEqual(posts[2], { action: 'update', id: 'a'.repeat(32), rows_sent: 3, rows_added: 1, rows_removed: 2, request_ids: ['req-2'] });
-  assert.deepEqual(posts[3], {
+  assert.deepEqual(posts[3], { action: 'update', id: 'a'.repeat(32), rows_sent: 3, rows_added: 1, rows_removed: 2, request_ids: [] });
+  assert.deepEqual(posts[4], {
     action: 'close', id: 'a'.repeat(32), rows_sent: 3, rows_added: 1, rows_removed: 2, request_ids: [], duration_ms: 2500,
     result: 'partial', error_status: 400, error_code: 40002, error_message: 'TikTok refused a parameter in the request.', tiktok_message: 'batch_data: Invalid.',
   });
