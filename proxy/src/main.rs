@@ -79,8 +79,16 @@ async fn run() -> Result<(), String> {
     if addr.ip().is_loopback() && !users_exist {
         let token = sessions::issue_link(state.ledger(), state.clock().now())
             .map_err(|e| format!("cannot make the sign-in link: {e}"))?;
+        // On the public URL when there is one: the session cookie, and the Connect flow's
+        // binding cookie, belong to the host the browser uses, and TikTok sends the browser
+        // back to the public URL.
+        let base = state
+            .config()
+            .public_url
+            .as_ref()
+            .map_or_else(|| format!("http://{addr}"), |u| u.origin.clone());
         say(&format!(
-            "tikhash-proxy: sign in as the owner (admin) with this one-time link, valid {} minutes: http://{addr}/?login={token}",
+            "tikhash-proxy: sign in as the owner (admin) with this one-time link, valid {} minutes: {base}/?login={token}",
             sessions::LINK_TTL_SECS / 60
         ));
     }

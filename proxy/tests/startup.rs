@@ -178,6 +178,24 @@ fn mode_line(db: &std::path::Path, extra: &[(&str, &str)]) -> String {
         .expect("no start-up line")
 }
 
+#[test]
+fn the_sign_in_link_is_on_the_public_url_when_there_is_one() {
+    // The browser must use one host throughout: the cookies are per host, and TikTok sends
+    // the browser back to TIKHASH_PUBLIC_URL after Connect.
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("p.db");
+    let (_p, lines) = start(
+        proxy(
+            &db,
+            "127.0.0.1:0",
+            &[("TIKHASH_PUBLIC_URL", "http://localhost:8787")],
+        ),
+        true,
+    );
+    let link = lines.last().expect("no output");
+    assert!(link.contains(" http://localhost:8787/?login="), "{link}");
+}
+
 const KEY: &str = "0707070707070707070707070707070707070707070707070707070707070707";
 
 /// Stores a connection (as the Connect flow does) for `advertisers`, by `who`.
