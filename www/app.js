@@ -632,7 +632,6 @@ async function onDryRun() {
   try {
     const s = syncSettings();
     const plan = await planSync(s, requireData(), io);
-    document.dispatchEvent(new CustomEvent('tikhash:sync', { detail: { phase: 'start', settings: s, plan, data: state.data } })); // connect: History
     $('plan-note').textContent = plan.notes.join(' ');
     const { requests, rejected, placeholder } = dryRun(plan, s);
     renderDryRun(requests, rejected);

@@ -111,6 +111,9 @@ async function loadAudiences() {
   }
   pick.value = audiences.some((a) => a.id === current) ? current : NEW;
   fill('audience-id', pick.value === NEW ? '' : pick.value);
+  // Say at once when the default new name already exists (after a reload, say), not only
+  // when Sync is pressed.
+  if (duplicateName()) checkName();
 }
 
 /** The name of a new audience must not repeat an existing one (TikTok would make a second). */
@@ -158,7 +161,11 @@ function wire() {
   document.addEventListener('tikhash:sync', (e) => {
     if (e.detail.phase === 'end' && !$('account-pickers').hidden) loadAudiences();
   });
-  loadConnection();
+  loadConnection().then(() => {
+    // Back from TikTok's consent page (/#tiktok-account): the banner, the sign-in line and the
+    // pickers appeared above or in step 0 after the browser jumped to it, so jump again.
+    if (location.hash === '#tiktok-account') $('tiktok-account').scrollIntoView({ block: 'start' });
+  });
 }
 
 wire();

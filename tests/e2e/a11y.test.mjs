@@ -163,6 +163,8 @@ test('every step: zero axe violations, no sideways scroll at 390 px and 1280 px,
   await page.waitForSelector('body[data-tiktok-connected="true"]');
   await page.waitForSelector('#account-pickers:not([hidden])');
   await page.waitForSelector('#audience-pick option', { state: 'attached' });
+  // Back from the consent page, step 0 is at the top of the window (its status in view).
+  await page.waitForFunction(() => Math.abs(document.getElementById('tiktok-account').getBoundingClientRect().top) < 2, null, { timeout: 5000 });
   await checkStep(page, '05-step0-connected');
 
   // A file: column mapping, preview, and (once hashed) the rejects.
@@ -178,6 +180,7 @@ test('every step: zero axe violations, no sideways scroll at 390 px and 1280 px,
   await page.setViewportSize(WIDE);
 
   // The dry run: every body in its own box, reachable by keyboard.
+  const runsBefore = await page.locator('#history-body tr').count();
   await page.click('#dry-run');
   await page.waitForSelector('#dry-run-out pre');
   // Every request opened, as a user reading them all would (the member lists are long).
@@ -188,11 +191,13 @@ test('every step: zero axe violations, no sideways scroll at 390 px and 1280 px,
   await page.setViewportSize(WIDE);
 
   // A sync, its result and its row in History.
-  const runsBefore = await page.locator('#history-body tr').count();
   await page.click('#sync');
   await page.waitForFunction(() => document.body.dataset.synced || !document.getElementById('sync-error').hidden, null, { timeout: 30_000 });
   assert.ok(!(await page.locator('#sync-error').isVisible()), await page.textContent('#sync-error'));
   await page.waitForFunction((n) => document.querySelectorAll('#history-body tr').length > n, runsBefore);
+  await page.waitForSelector('#history-body tr:first-child[data-status="ok"]');
+  // One sync is one run: the dry run before it recorded none.
+  assert.equal(await page.locator('#history-body tr').count(), runsBefore + 1, await page.textContent('#history-body'));
   await checkStep(page, '08-synced-history');
   await page.setViewportSize(PHONE);
   await assertKeyboardScroller(page, '#history-wrap', { from: '#history-refresh', axis: 'x' });
