@@ -4,6 +4,8 @@
 // link: the proxy answers it with a redirect to TikTok's consent page (the sandbox's own page
 // in sandbox mode), and TikTok sends the browser back to the page.
 
+import { ready } from './auth.js';
+
 const $ = (id) => document.getElementById(id);
 const NEW = '__new__';
 
@@ -47,6 +49,8 @@ async function loadConnection() {
   document.body.dataset.tiktokConnected = String(c.connected);
   link.hidden = !c.can_connect || (c.connected && !c.needs_reconnect && c.mode === 'token');
   link.textContent = c.connected ? 'Reconnect' : 'Connect a TikTok account';
+  // The main action only when there is something to do: connecting, or a refused token.
+  link.classList.toggle('primary', !c.connected || c.needs_reconnect);
   disconnect.hidden = !c.connected || (c.mode === 'token' && !c.connected_at);
   if (!c.connected) {
     status.textContent = c.mode === 'sandbox'
@@ -161,7 +165,8 @@ function wire() {
   document.addEventListener('tikhash:sync', (e) => {
     if (e.detail.phase === 'end' && !$('account-pickers').hidden) loadAudiences();
   });
-  loadConnection().then(() => {
+  // After auth.js has traded a one-time sign-in link for the session, or the first read is a 401.
+  ready.then(loadConnection).then(() => {
     // Back from TikTok's consent page (/#tiktok-account): the banner, the sign-in line and the
     // pickers appeared above or in step 0 after the browser jumped to it, so jump again.
     if (location.hash === '#tiktok-account') $('tiktok-account').scrollIntoView({ block: 'start' });

@@ -4,6 +4,7 @@
 // or a hash. app.js announces the sync with `tikhash:sync` events.
 
 import { explain } from './sync.js';
+import { ready } from './auth.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -176,4 +177,4 @@ export async function refresh() {
 
 document.addEventListener('tikhash:sync', onSync);
 $('history-refresh').addEventListener('click', refresh);
-refresh();
+ready.then(refresh); // after a one-time sign-in link is traded (auth.js)

@@ -109,6 +109,9 @@ fn mode_line(config: &Config) -> String {
         format!(", narrowed by TIKHASH_ADVERTISER_IDS ({} listed)", l.len())
     });
     let connected = config.connection.get();
+    // Names are checked when users and keys are made; a terminal line gets no control
+    // characters from the database all the same.
+    let who = |name: &str| name.chars().filter(|c| !c.is_control()).collect::<String>();
     if config.is_sandbox() {
         let account = match &connected {
             Some(live) => format!(
@@ -125,7 +128,7 @@ fn mode_line(config: &Config) -> String {
     match (&connected, &config.access_token) {
         (Some(live), _) if live.needs_reconnect => format!(
             "TikTok app mode, forwarding to {api}: the TikTok account connected by {} needs a reconnect (TikTok refused its token); nothing is forwarded until an admin reconnects in the page",
-            live.connected_by
+            who(&live.connected_by)
         ),
         (Some(live), _) => {
             let usable = live
@@ -135,7 +138,7 @@ fn mode_line(config: &Config) -> String {
                 .count();
             format!(
                 "TikTok app mode, forwarding to {api} with the TikTok account connected by {}: {} authorized advertiser(s){narrowed}, {usable} usable",
-                live.connected_by,
+                who(&live.connected_by),
                 live.advertisers.len()
             )
         }

@@ -165,6 +165,8 @@ test('every step: zero axe violations, no sideways scroll at 390 px and 1280 px,
   await page.waitForSelector('#audience-pick option', { state: 'attached' });
   // Back from the consent page, step 0 is at the top of the window (its status in view).
   await page.waitForFunction(() => Math.abs(document.getElementById('tiktok-account').getBoundingClientRect().top) < 2, null, { timeout: 5000 });
+  assert.equal(await page.textContent('#account-connect'), 'Reconnect');
+  assert.ok(!(await page.locator('#account-connect').evaluate((el) => el.classList.contains('primary'))), 'Reconnect is not the main action while connected');
   await checkStep(page, '05-step0-connected');
 
   // A file: column mapping, preview, and (once hashed) the rejects.
