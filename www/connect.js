@@ -140,7 +140,7 @@ function checkName() {
 }
 
 async function disconnect() {
-  if (!confirm('Disconnect the TikTok account? Syncs stop until an admin connects again.')) return;
+  if (!confirm('Disconnect the TikTok account? tikhash forgets its token and asks TikTok to revoke it; connecting again needs an admin.')) return;
   const { res, env } = await getJson('/tikhash/disconnect', { method: 'POST' }).catch(() => ({ res: null, env: null }));
   if (!res?.ok) $('account-status').textContent = env?.message ?? 'Disconnecting failed.';
   await loadConnection();
