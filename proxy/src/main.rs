@@ -124,7 +124,7 @@ fn mode_line(config: &Config) -> String {
             "SANDBOX mode: no TIKTOK_ACCESS_TOKEN or TIKTOK_APP_ID set, a built-in TikTok simulator answers and nothing leaves this machine; {account}"
         );
     }
-    let api = &config.api_base;
+    let api = &without_userinfo(&config.api_base);
     match (&connected, &config.access_token) {
         (Some(live), _) if live.needs_reconnect => format!(
             "TikTok app mode, forwarding to {api}: the TikTok account connected by {} needs a reconnect (TikTok refused its token); nothing is forwarded until an admin reconnects in the page",
@@ -157,4 +157,15 @@ fn mode_line(config: &Config) -> String {
             "TikTok app mode, no account connected yet: an admin connects one in the page (Connect); until then TikTok calls are refused and nothing is forwarded to {api}"
         ),
     }
+}
+
+/// `url` without a `user:password@` part, so a credential put in `TIKTOK_API_BASE` (a test
+/// server behind basic auth, say) is not printed.
+fn without_userinfo(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    format!("{scheme}://{host}{path}")
 }

@@ -304,6 +304,24 @@ fn the_start_up_line_says_what_happens_to_tiktok_calls_in_each_mode() {
     let line = mode_line(&db, &APP);
     assert!(line.contains("needs a reconnect"), "{line}");
 
+    // A credential in TIKTOK_API_BASE is not printed.
+    let line = mode_line(
+        &dir.path().join("base.db"),
+        &[
+            token[0],
+            token[1],
+            (
+                "TIKTOK_API_BASE",
+                "https://ci:base-secret@tiktok.test/open_api",
+            ),
+        ],
+    );
+    assert!(
+        line.contains("forwarding to https://tiktok.test/open_api with"),
+        "{line}"
+    );
+    assert!(!line.contains("base-secret"), "{line}");
+
     // No line ever shows a token or the app secret.
     for db in ["sandbox.db", "token.db", "app.db"] {
         let line = mode_line(&dir.path().join(db), &with_token);
