@@ -114,6 +114,9 @@ fn mode_line(config: &Config) -> String {
     let who = |name: &str| name.chars().filter(|c| !c.is_control()).collect::<String>();
     if config.is_sandbox() {
         let account = match &connected {
+            Some(live) if live.needs_reconnect => {
+                "the simulated TikTok account needs a reconnect (Reconnect in the page)".to_string()
+            }
             Some(live) => format!(
                 "a simulated TikTok account is connected ({} advertiser(s))",
                 live.advertisers.len()

@@ -242,6 +242,12 @@ fn the_start_up_line_says_what_happens_to_tiktok_calls_in_each_mode() {
         line.contains("a simulated TikTok account is connected (2 advertiser(s))"),
         "{line}"
     );
+    connect(&db, &["7000000000000000001"], true);
+    let line = mode_line(&db, &[("TIKHASH_SECRET_KEY", KEY)]);
+    assert!(
+        line.contains("the simulated TikTok account needs a reconnect"),
+        "{line}"
+    );
 
     // Token mode: the allow-list is the whole story.
     let db = dir.path().join("token.db");
