@@ -155,10 +155,15 @@ test('every step: zero axe violations, no sideways scroll at 390 px and 1280 px,
   await page.waitForFunction(() => window.tikhashApp && (document.getElementById('history-status').textContent !== '' || document.querySelector('#history-body tr')));
   await checkStep(page, '03-step0-not-connected');
 
-  // The sandbox's consent page, then step 0 connected.
+  // The sandbox's consent page opened without a request (its error), then through Connect.
+  await page.goto(`${BASE}/sandbox-consent.html`);
+  await page.waitForSelector('#consent-error:not([hidden])');
+  await checkStep(page, '04-consent-without-request');
+  await page.goto(`${BASE}/`);
+  await page.waitForSelector('#account-connect:not([hidden])');
   await page.click('#account-connect');
   await page.waitForURL(/\/sandbox-consent\.html\?/);
-  await checkStep(page, '04-consent');
+  await checkStep(page, '05-consent');
   await page.click('#consent-authorize');
   await page.waitForSelector('body[data-tiktok-connected="true"]');
   await page.waitForSelector('#account-pickers:not([hidden])');
@@ -167,7 +172,7 @@ test('every step: zero axe violations, no sideways scroll at 390 px and 1280 px,
   await page.waitForFunction(() => Math.abs(document.getElementById('tiktok-account').getBoundingClientRect().top) < 2, null, { timeout: 5000 });
   assert.equal(await page.textContent('#account-connect'), 'Reconnect');
   assert.ok(!(await page.locator('#account-connect').evaluate((el) => el.classList.contains('primary'))), 'Reconnect is not the main action while connected');
-  await checkStep(page, '05-step0-connected');
+  await checkStep(page, '06-step0-connected');
 
   // A file: column mapping, preview, and (once hashed) the rejects.
   await page.setInputFiles('#file-input', listWithRejects());
@@ -175,7 +180,7 @@ test('every step: zero axe violations, no sideways scroll at 390 px and 1280 px,
   await page.waitForFunction(() => document.getElementById('hash-cancel').disabled);
   await page.waitForSelector('#rejects:not([hidden])');
   await page.fill('#audience-name', `A11y check ${Date.now()}`);
-  await checkStep(page, '06-file-hashed-rejects');
+  await checkStep(page, '07-file-hashed-rejects');
   await page.setViewportSize(PHONE);
   await assertKeyboardScroller(page, '#preview-wrap', { from: '#hash-run', axis: 'x' });
   await assertKeyboardScroller(page, '#reject-list', { from: '#preview-wrap', axis: 'y' });
@@ -187,7 +192,7 @@ test('every step: zero axe violations, no sideways scroll at 390 px and 1280 px,
   await page.waitForSelector('#dry-run-out pre');
   // Every request opened, as a user reading them all would (the member lists are long).
   await page.$$eval('#dry-run-out details', (all) => all.forEach((d) => (d.open = true)));
-  await checkStep(page, '07-dry-run');
+  await checkStep(page, '08-dry-run');
   await page.setViewportSize(PHONE);
   await assertKeyboardScroller(page, '#dry-run-out details:nth-of-type(2) pre', { from: '#dry-run-out details:nth-of-type(2) summary', axis: 'y' });
   await page.setViewportSize(WIDE);
@@ -200,7 +205,7 @@ test('every step: zero axe violations, no sideways scroll at 390 px and 1280 px,
   await page.waitForSelector('#history-body tr:first-child[data-status="ok"]');
   // One sync is one run: the dry run before it recorded none.
   assert.equal(await page.locator('#history-body tr').count(), runsBefore + 1, await page.textContent('#history-body'));
-  await checkStep(page, '08-synced-history');
+  await checkStep(page, '09-synced-history');
   await page.setViewportSize(PHONE);
   await assertKeyboardScroller(page, '#history-wrap', { from: '#history-refresh', axis: 'x' });
   await page.setViewportSize(WIDE);
@@ -209,7 +214,7 @@ test('every step: zero axe violations, no sideways scroll at 390 px and 1280 px,
   await page.fill('#advertiser-id', '7012345678901234567');
   await page.click('#sync');
   await page.waitForSelector('#sync-error:not([hidden])', { timeout: 30_000 });
-  await checkStep(page, '09-sync-error');
+  await checkStep(page, '10-sync-error');
 
   // Disconnect, so the proxy is left as it was found.
   await page.click('#account-disconnect');
