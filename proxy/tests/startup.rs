@@ -262,6 +262,15 @@ fn the_start_up_line_says_what_happens_to_tiktok_calls_in_each_mode() {
         "{line}"
     );
 
+    // A token without the allow-list does not start: one line says what is missing.
+    let out = proxy(&db, "127.0.0.1:0", &token[..1]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("TIKHASH_ADVERTISER_IDS") && !err.contains("tok-startup-secret"),
+        "{err}"
+    );
+
     // TikTok app mode, nobody connected: nothing is forwarded (not "0 allowed advertisers").
     let db = dir.path().join("app.db");
     let line = mode_line(&db, &APP);
