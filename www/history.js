@@ -14,6 +14,7 @@ async function post(body) {
   try {
     const res = await fetch('/tikhash/runs', {
       method: 'POST',
+      keepalive: true, // a run's last update or close still arrives if the tab reloads or closes
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
       credentials: 'same-origin',
