@@ -172,6 +172,8 @@ export interface ProxyTransportOptions {
   onUnauthorized?: () => void;
   /** Extra tries on a network error, 429 or 503 (default 2). */
   retries?: number;
+  /** Send with `keepalive` (a run's close still arrives when the tab reloads or closes). */
+  keepalive?: boolean;
   sleep?: (ms: number) => Promise<void>;
 }
 

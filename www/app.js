@@ -544,7 +544,6 @@ async function onDryRun() {
   try {
     const s = syncSettings();
     const plan = await planSync(s, requireData(), io);
-    document.dispatchEvent(new CustomEvent('tikhash:sync', { detail: { phase: 'start', settings: s, plan, data: state.data } })); // connect: History
     $('plan-note').textContent = plan.notes.join(' ');
     const { requests, rejected, placeholder } = dryRun(plan, s);
     renderDryRun(requests, rejected);
@@ -580,6 +579,8 @@ function renderDryRun(requests, rejected) {
     sum.textContent = `${i + 1}. ${step.method} ${API}${step.path} — ${step.label}`;
     const pre = document.createElement('pre');
     pre.className = 'body';
+    // a scrolling box: reachable and scrollable by keyboard, named for screen readers
+    Object.assign(pre, { tabIndex: 0, role: 'region', ariaLabel: `Request ${i + 1} body` });
     let text;
     if (step.multipart) {
       // the form fields, the file's size, lines and MD5, and its first lines, as the package shows them
@@ -610,6 +611,7 @@ function renderDryRunText(out, results, partial) {
   sum.textContent = `As plain text${partial ? ` (the first ${SHOW_BODIES} requests)` : ''}, long lists shortened`;
   const pre = document.createElement('pre');
   pre.className = 'text';
+  Object.assign(pre, { tabIndex: 0, role: 'region', ariaLabel: 'The requests as plain text' });
   pre.textContent = results.map((r) => packageText(r, { maxItems: 5, fileLines: 5 })).join('\n\n');
   d.append(sum, pre);
   out.append(d);

@@ -4,11 +4,15 @@
 // link: the proxy answers it with a redirect to TikTok's consent page (the sandbox's own page
 // in sandbox mode), and TikTok sends the browser back to the page.
 
+import { ready } from './auth.js';
+
 const $ = (id) => document.getElementById(id);
 const NEW = '__new__';
 
 /** The audiences of the picked advertiser, as listed by TikTok: [{ id, name, size, type }]. */
 let audiences = [];
+/** The signed-in user's role (from auth.js): Connect and Disconnect are for admins only. */
+let role = null;
 
 async function getJson(url, init) {
   const res = await fetch(url, { cache: 'no-store', credentials: 'same-origin', ...init });
@@ -45,19 +49,22 @@ async function loadConnection() {
   }
   const c = env.data;
   document.body.dataset.tiktokConnected = String(c.connected);
-  link.hidden = !c.can_connect || (c.connected && !c.needs_reconnect && c.mode === 'token');
+  status.className = '';
+  const admin = role === 'admin';
+  link.hidden = !admin || !c.can_connect || (c.connected && !c.needs_reconnect && c.mode === 'token');
   link.textContent = c.connected ? 'Reconnect' : 'Connect a TikTok account';
-  disconnect.hidden = !c.connected || (c.mode === 'token' && !c.connected_at);
+  // The main action only when there is something to do: connecting, or a refused token.
+  link.classList.toggle('primary', !c.connected || c.needs_reconnect);
+  disconnect.hidden = !admin || !c.connected || (c.mode === 'token' && !c.connected_at);
   if (!c.connected) {
     status.textContent = c.mode === 'sandbox'
-      ? 'No TikTok account connected. Connect to try the whole flow: the sandbox shows a stand-in for TikTok’s consent page with two made-up advertisers.'
+      ? `No TikTok account connected. ${admin ? 'Connect' : 'An admin can connect'} to try the whole flow: the sandbox shows a stand-in for TikTok’s consent page with two made-up advertisers.`
       : 'No TikTok account connected. An admin connects one: you sign in to TikTok for Business and choose the advertisers tikhash may use.';
   } else if (c.needs_reconnect) {
     status.textContent = `TikTok no longer accepts this connection (made by ${c.connected_by} on ${fmtWhen(c.connected_at)}). An admin must reconnect.`;
     status.className = 'error';
   } else if (c.connected_at) {
     status.textContent = `Connected by ${c.connected_by} on ${fmtWhen(c.connected_at)} · ${c.advertisers.length} advertiser(s).`;
-    status.className = '';
   } else {
     status.textContent = 'Connected with the proxy’s TIKTOK_ACCESS_TOKEN.';
   }
@@ -111,6 +118,9 @@ async function loadAudiences() {
   }
   pick.value = audiences.some((a) => a.id === current) ? current : NEW;
   fill('audience-id', pick.value === NEW ? '' : pick.value);
+  // Say at once when the default new name already exists (after a reload, say), not only
+  // when Sync is pressed.
+  if (duplicateName()) checkName();
 }
 
 /** The name of a new audience must not repeat an existing one (TikTok would make a second). */
@@ -130,7 +140,7 @@ function checkName() {
 }
 
 async function disconnect() {
-  if (!confirm('Disconnect the TikTok account? Syncs stop until an admin connects again.')) return;
+  if (!confirm('Disconnect the TikTok account? tikhash forgets its token and asks TikTok to revoke it; connecting again needs an admin.')) return;
   const { res, env } = await getJson('/tikhash/disconnect', { method: 'POST' }).catch(() => ({ res: null, env: null }));
   if (!res?.ok) $('account-status').textContent = env?.message ?? 'Disconnecting failed.';
   await loadConnection();
@@ -158,7 +168,15 @@ function wire() {
   document.addEventListener('tikhash:sync', (e) => {
     if (e.detail.phase === 'end' && !$('account-pickers').hidden) loadAudiences();
   });
-  loadConnection();
+  // After auth.js has traded a one-time sign-in link for the session, or the first read is a 401.
+  ready.then((who) => {
+    role = who?.role ?? null;
+    return loadConnection();
+  }).then(() => {
+    // Back from TikTok's consent page (/#tiktok-account): the banner, the sign-in line and the
+    // pickers appeared above or in step 0 after the browser jumped to it, so jump again.
+    if (location.hash === '#tiktok-account') $('tiktok-account').scrollIntoView({ block: 'start' });
+  });
 }
 
 wire();

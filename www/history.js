@@ -4,11 +4,12 @@
 // ids are sent: never a value or a hash. app.js announces the sync with `tikhash:sync` events.
 
 import { explain, proxyTransport, runRecorder } from '/pkg/sync/index.js';
+import { ready } from './auth.js';
 
 const $ = (id) => document.getElementById(id);
 
 // The package's run recorder, over the page's own session (the cookie).
-const recorder = runRecorder(proxyTransport({ credentials: 'same-origin' }));
+const recorder = runRecorder(proxyTransport({ credentials: 'same-origin', ready, keepalive: true }));
 
 let queue = Promise.resolve();
 
@@ -133,4 +134,4 @@ function rerunButton(r) {
 
 document.addEventListener('tikhash:sync', onSync);
 $('history-refresh').addEventListener('click', refresh);
-refresh();
+ready.then(refresh); // after a one-time sign-in link is traded (auth.js)

@@ -68,10 +68,12 @@ const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
  * Options: `apiKey` (sent as `Authorization: Bearer`), `fetch` (default globalThis.fetch),
  * `credentials` (the page: 'same-origin'), `ready` (a promise awaited before each request:
  * the page's sign-in), `onUnauthorized` (called on a 401), `retries` (extra tries on a
- * network error, 429 or 503; default 2) and `sleep(ms)` (the back-off; tests pass a fake).
+ * network error, 429 or 503; default 2), `keepalive` (the page's run recorder: a run's last
+ * update or close still arrives when the tab reloads or closes) and `sleep(ms)` (the back-off;
+ * tests pass a fake).
  */
 export function proxyTransport(options = {}) {
-  const { baseUrl = '', apiKey, credentials, ready, onUnauthorized, retries = 2 } = options;
+  const { baseUrl = '', apiKey, credentials, ready, onUnauthorized, retries = 2, keepalive } = options;
   const fetchFn = options.fetch ?? globalThis.fetch.bind(globalThis);
   const sleep = options.sleep ?? wait;
   const base = String(baseUrl).replace(/\/+$/, '');
@@ -79,7 +81,7 @@ export function proxyTransport(options = {}) {
   async function once(path, init) {
     const headers = { ...(init.headers ?? {}) };
     if (apiKey) headers.authorization = `Bearer ${apiKey}`;
-    const res = await fetchFn(base + path, { ...init, headers, ...(credentials ? { credentials } : {}) });
+    const res = await fetchFn(base + path, { ...init, headers, ...(credentials ? { credentials } : {}), ...(keepalive ? { keepalive: true } : {}) });
     if (res.status === 401) {
       onUnauthorized?.();
       throw new SyncError(apiKey ? 'The proxy does not accept this API key.' : 'You are not signed in to the proxy.', {

@@ -68,33 +68,107 @@ async fn run() -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
-    let mode = if config.is_sandbox() {
-        "SANDBOX mode: no TIKTOK_ACCESS_TOKEN set, nothing leaves this machine".to_string()
-    } else {
-        format!(
-            "forwarding to {} for {} allowed advertiser(s)",
-            config.api_base,
-            config.advertiser_ids.as_ref().map_or(0, |s| s.len())
-        )
-    };
-    say(&format!(
-        "tikhash-proxy {} listening on http://{addr} — {mode}",
-        env!("CARGO_PKG_VERSION")
-    ));
-    if addr.ip().is_loopback() && !users_exist {
-        let token = sessions::issue_link(&ledger, config.clock.now())
-            .map_err(|e| format!("cannot make the sign-in link: {e}"))?;
-        say(&format!(
-            "tikhash-proxy: sign in as the owner (admin) with this one-time link, valid {} minutes: http://{addr}/?login={token}",
-            sessions::LINK_TTL_SECS / 60
-        ));
-    }
     let limits = ServerLimits::from_config(&config);
     let state =
         AppState::new(config, ledger).map_err(|e| format!("cannot build HTTP client: {e}"))?;
+    say(&format!(
+        "tikhash-proxy {} listening on http://{addr} — {}",
+        env!("CARGO_PKG_VERSION"),
+        mode_line(state.config())
+    ));
+    if addr.ip().is_loopback() && !users_exist {
+        let token = sessions::issue_link(state.ledger(), state.clock().now())
+            .map_err(|e| format!("cannot make the sign-in link: {e}"))?;
+        // On the public URL when there is one: the session cookie, and the Connect flow's
+        // binding cookie, belong to the host the browser uses, and TikTok sends the browser
+        // back to the public URL.
+        let base = state
+            .config()
+            .public_url
+            .as_ref()
+            .map_or_else(|| format!("http://{addr}"), |u| u.origin.clone());
+        say(&format!(
+            "tikhash-proxy: sign in as the owner (admin) with this one-time link, valid {} minutes: {base}/?login={token}",
+            sessions::LINK_TTL_SECS / 60
+        ));
+    }
     server::serve(listener, app(state), limits, async {
         let _ = tokio::signal::ctrl_c().await;
     })
     .await;
     Ok(())
+}
+
+/// What the proxy will do with TikTok calls, for the start-up line: the sandbox, a
+/// connected TikTok account (and how many advertisers it may use), an app with nobody
+/// connected yet, or `TIKTOK_ACCESS_TOKEN` with its allow-list. `config.connection` is the
+/// connection loaded from the ledger.
+fn mode_line(config: &Config) -> String {
+    let listed = config.advertiser_ids.as_ref();
+    let narrowed = listed.map_or(String::new(), |l| {
+        format!(", narrowed by TIKHASH_ADVERTISER_IDS ({} listed)", l.len())
+    });
+    let connected = config.connection.get();
+    // Names are checked when users and keys are made; a terminal line gets no control
+    // characters from the database all the same.
+    let who = |name: &str| name.chars().filter(|c| !c.is_control()).collect::<String>();
+    if config.is_sandbox() {
+        let account = match &connected {
+            Some(live) if live.needs_reconnect => {
+                "the simulated TikTok account needs a reconnect (Reconnect in the page)".to_string()
+            }
+            Some(live) => format!(
+                "a simulated TikTok account is connected ({} advertiser(s))",
+                live.advertisers.len()
+            ),
+            None => "no TikTok account connected: Connect in the page to try the flow".to_string(),
+        };
+        return format!(
+            "SANDBOX mode: no TIKTOK_ACCESS_TOKEN or TIKTOK_APP_ID set, a built-in TikTok simulator answers and nothing leaves this machine; {account}"
+        );
+    }
+    let api = &without_userinfo(&config.api_base);
+    match (&connected, &config.access_token) {
+        (Some(live), _) if live.needs_reconnect => format!(
+            "TikTok app mode, forwarding to {api}: the TikTok account connected by {} needs a reconnect (TikTok refused its token); nothing is forwarded until an admin reconnects in the page",
+            who(&live.connected_by)
+        ),
+        (Some(live), _) => {
+            let usable = live
+                .advertiser_ids()
+                .iter()
+                .filter(|a| listed.is_none_or(|l| l.contains(*a)))
+                .count();
+            format!(
+                "TikTok app mode, forwarding to {api} with the TikTok account connected by {}: {} authorized advertiser(s){narrowed}, {usable} usable",
+                who(&live.connected_by),
+                live.advertisers.len()
+            )
+        }
+        (None, Some(_)) if config.oauth.is_some() => format!(
+            "TikTok app mode, no account connected yet: forwarding to {api} with TIKTOK_ACCESS_TOKEN for {} allowed advertiser(s) until an admin connects one in the page",
+            listed.map_or(0, |l| l.len())
+        ),
+        (None, Some(_)) => format!(
+            "token mode, forwarding to {api} with TIKTOK_ACCESS_TOKEN for {}",
+            listed.map_or("every advertiser it reaches".to_string(), |l| format!(
+                "{} allowed advertiser(s) (TIKHASH_ADVERTISER_IDS)",
+                l.len()
+            ))
+        ),
+        (None, None) => format!(
+            "TikTok app mode, no account connected yet: an admin connects one in the page (Connect); until then TikTok calls are refused and nothing is forwarded to {api}"
+        ),
+    }
+}
+
+/// `url` without a `user:password@` part, so a credential put in `TIKTOK_API_BASE` (a test
+/// server behind basic auth, say) is not printed.
+fn without_userinfo(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    format!("{scheme}://{host}{path}")
 }
