@@ -78,7 +78,7 @@ impl Digests {
         let mut bytes = [0u8; SHA256_LEN];
         for s in hex {
             let at = self.len();
-            if !parse_hex(s.trim(), &mut bytes[..width]) {
+            if !parse_hex(s.trim().as_bytes(), &mut bytes[..width]) {
                 return Err(PayloadError::InvalidDigest(at, width));
             }
             self.extend_packed(&bytes[..width])?;

@@ -140,7 +140,8 @@ fn scratch_rows<'a>(
 #[wasm_bindgen(js_name = digestsFromScratch)]
 pub fn digests_from_scratch(rows: u32, width: u32) -> Result<Vec<u8>, JsValue> {
     SCRATCH.with_borrow(|s| {
-        let (text, ends) = scratch_rows(&s.input, &s.ends, rows)?;
+        // Bytes, not text: anything but hex digits is refused by parse_hex anyway.
+        let ends = s.ends.get(..rows as usize).ok_or_else(bad_scratch)?;
         let width = width as usize;
         if !matches!(width, 16 | 32) {
             return Err(super::js_error(
@@ -152,7 +153,7 @@ pub fn digests_from_scratch(rows: u32, width: u32) -> Result<Vec<u8>, JsValue> {
         let mut packed = vec![0; ends.len() * width];
         let mut start = 0;
         for (row, (&end, slot)) in ends.iter().zip(packed.chunks_exact_mut(width)).enumerate() {
-            let hex = text.get(start..end as usize).unwrap_or_default();
+            let hex = s.input.get(start..end as usize).ok_or_else(bad_scratch)?;
             start = end as usize;
             if !parse_hex(hex, slot) {
                 return Err(super::js_error(
