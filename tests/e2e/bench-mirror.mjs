@@ -1,7 +1,8 @@
 // Speed of planning a Mirror in headless Chromium with the page's own sync.js and the package:
-// N current members against a ledger of N where 1% left and 1% are new. Times planSync (ledger
-// digests in, mirrorDiff / planCustomerFileMirror, the steps out) for a Partner Audience and a
-// Customer File audience; the ledger read and the file's hashing are not included.
+// N current members against a ledger of N where 1% left and 1% are new, the ledger in digest
+// order as the proxy returns it. Times planSync (ledger digests in, mirrorDiff /
+// planCustomerFileMirror, the steps out) for a Partner Audience and a Customer File audience;
+// the ledger read and the file's hashing are not included.
 // After the runs, the package calls planSync makes are timed alone on the same lists
 // (hexToDigests of the hex rows, mirrorDiff and planCustomerFileMirror of packed digests).
 // Usage: node bench-mirror.mjs [members] [runs]; TIKHASH_PKG=dir serves another build of pkg/.
@@ -35,9 +36,11 @@ try {
       const cur = fresh(n);
       const gone = fresh(Math.floor(n / 100));
       const kept = cur.subarray(0, (n - Math.floor(n / 100)) * 32);
-      const previous = new Uint8Array(kept.length + gone.length);
-      previous.set(kept);
-      previous.set(gone, kept.length);
+      const unordered = new Uint8Array(kept.length + gone.length);
+      unordered.set(kept);
+      unordered.set(gone, kept.length);
+      // The proxy's ledger answers in digest order (ORDER BY digest), as mirrorDiff sorts.
+      const previous = tikhash.mirrorDiff(unordered, new Uint8Array(0), { width: 32 }).remove;
       // hex per row as the page's Dataset holds them: slices of one hex string per chunk
       const hex = [];
       for (let at = 0; at < n; at += 65536) {
