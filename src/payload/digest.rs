@@ -247,7 +247,8 @@ pub(crate) fn write_hex_lines(bytes: &[u8], width: usize, out: &mut Vec<u8>) {
     }
 }
 
-#[cfg(test)]
+// proptest does not build for wasm32 (Cargo.toml): this property runs natively.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use proptest::prelude::*;
