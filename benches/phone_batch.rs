@@ -27,6 +27,7 @@ fn measure(rows: usize, runs: usize, mut f: impl FnMut()) -> f64 {
     speeds[runs / 2]
 }
 
+/// Reads the phones, times each case, prints the table (or one JSON line).
 fn main() {
     let mut args = std::env::args().skip(1).filter(|a| a != "--bench");
     let mut file = String::from(concat!(
