@@ -1,5 +1,5 @@
 // Hand-kept types for the tikhash package (wasm-bindgen's generated .d.ts describes only the
-// raw core). tests/js/types.test.ts type-checks usage against this file.
+// raw core). tests/js/*.check.ts type-check usage against this file in a DOM, a Node and a bare ES2022 project.
 
 /** An identifier kind. `aaid` is accepted as another name for `gaid`. */
 export type Kind = 'email' | 'phone' | 'idfa' | 'gaid' | 'external_id';
@@ -61,8 +61,38 @@ export interface BatchResult {
   rejected: Rejected[];
 }
 
+// ---- Platform types ----
+// Read from the global scope, so that these types need neither the DOM lib nor @types/node:
+// a browser project sees `URL`, `Response`, `Blob`… from the DOM lib, a Node project the same
+// names from @types/node, and a project with neither simply cannot pass them.
+
+/** The instances of the global class `Name` where the project's libs declare it, else `never`. */
+type GlobalInstance<Name extends string> =
+  typeof globalThis extends Record<Name, abstract new (...args: any[]) => infer T> ? T : never;
+
+/** `WebAssembly.Module` where the project's libs declare it, else `never`. */
+type WasmModule = typeof globalThis extends { WebAssembly: { Module: abstract new (...args: any[]) => infer T } }
+  ? T
+  : never;
+
+/** The bytes of the `.wasm` file. */
+type WasmBytes = ArrayBuffer | ArrayBufferView;
+
+/**
+ * Where {@link init} loads the module from: its URL (a string or `URL`), a `Request`, what
+ * `fetch` answered (or the promise of it), the bytes, or a compiled `WebAssembly.Module`.
+ */
+export type WasmSource =
+  | string
+  | GlobalInstance<'URL'>
+  | GlobalInstance<'Request'>
+  | GlobalInstance<'Response'>
+  | WasmBytes
+  | WasmModule
+  | PromiseLike<GlobalInstance<'Response'> | WasmBytes | WasmModule>;
+
 /** Loads the WebAssembly module (browsers: await it once before any other call; Node: optional). */
-export function init(wasm?: string | URL | Response | BufferSource | WebAssembly.Module): Promise<void>;
+export function init(wasm?: WasmSource): Promise<void>;
 
 /** The normalized text TikTok hashes, or the lowercased digest for pre-hashed input. Throws {@link TikhashError}. */
 export function normalize(kind: Kind, value: string, options?: Options): string;
@@ -110,13 +140,21 @@ export type CsvFileErrorCode =
   | 'no_header'
   | 'unknown_column';
 
+/** A `ReadableStream` of bytes or text (of the DOM or of `node:stream/web`), described by what hashCsv calls. */
+export interface ByteStream {
+  getReader(): {
+    read(): PromiseLike<{ done: false; value: Uint8Array | string } | { done: true; value?: unknown }>;
+    releaseLock(): void;
+  };
+}
+
 /** The bytes of a CSV file: a `Blob`/`File`, a `ReadableStream` of bytes, a Node `Readable` (any async iterable of bytes) or the bytes themselves. */
 export type CsvSource =
   | Uint8Array
   | ArrayBuffer
-  | { stream(): unknown; size: number }
-  | { getReader(): unknown }
-  | AsyncIterable<Uint8Array>;
+  | GlobalInstance<'Blob'>
+  | ByteStream
+  | AsyncIterable<Uint8Array | string>;
 
 /** What each column holds: an identifier kind (hashed) or an event field (text). */
 export type ColumnRole =

@@ -42,8 +42,24 @@ echo "tikhash_core_bg.wasm: ${gz} bytes gzipped (budget 150000)"
 step "JS tests against the built package"
 (cd tests/js && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; })
 node --test tests/js/
-(cd tests/js && npx --no-install tsc -p tsconfig.json)
-echo "type check of the TypeScript surface: ok"
+(cd tests/js && npx --no-install tsc -p tsconfig.json && npx --no-install tsc -p tsconfig.node.json && npx --no-install tsc -p tsconfig.bare.json)
+echo "type check of the TypeScript surface (DOM, Node-only and bare ES2022 projects): ok"
+
+step "npm package lint: the packed tarball through publint and arethetypeswrong (esm-only)"
+pack_dir=$(mktemp -d)
+(cd pkg && npm pack --silent --pack-destination "$pack_dir" >/dev/null)
+tarball=$(ls "$pack_dir"/tikhash-*.tgz)
+packed_files=$(tar -tzf "$tarball")
+for license in LICENSE-MIT LICENSE-APACHE; do
+  grep -qx "package/$license" <<<"$packed_files" || { echo "$license is missing from the npm tarball" >&2; exit 1; }
+done
+node -e 'const u = require("./pkg/package.json").repository.url; if (!u.startsWith("git+https://")) throw new Error(`repository.url is not git+https: ${u}`)'
+lint=$(cd tests/js && npx --no-install publint run "$tarball" --strict --level suggestion)
+echo "$lint"
+! grep -qE '^(Errors|Warnings|Suggestions):' <<<"$lint" || { echo "publint has something to say about the package" >&2; exit 1; }
+# The .wasm subpath is an asset (for bundlers and import.meta.resolve), not a module with types.
+(cd tests/js && npx --no-install attw "$tarball" --profile esm-only --exclude-entrypoints ./tikhash_core_bg.wasm --format ascii)
+rm -rf "$pack_dir"
 
 step "Python package (PyO3 wheel; vectors, properties, Spark/DuckDB/Polars against pkg/)"
 bash scripts/test-python.sh

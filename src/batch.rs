@@ -48,7 +48,7 @@ where
 }
 
 /// Whether batches hash four rows at a time: where `v128` is there to do it.
-const USE_LANES: bool = cfg!(target_arch = "wasm32");
+pub(crate) const USE_LANES: bool = cfg!(target_arch = "wasm32");
 
 /// The fast path behind the JS `hashBatch`: appends each row's digest to `out` as fixed-width
 /// hex (`options.algorithm.hex_len()` bytes a row, a rejected row is that many `-`), so the

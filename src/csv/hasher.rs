@@ -5,8 +5,11 @@
 use super::chunk::{Row, RowSink};
 use super::error::RowProblem;
 use super::records::{display_text, RecordReader};
+use crate::batch::USE_LANES;
 use crate::error::{OptionsError, Reject};
-use crate::hash::hash_with_buffer;
+use crate::hash::lanes::{SingleBlockQueue, MAX_SINGLE_BLOCK};
+use crate::hash::{digest, write_hex, HexDigest};
+use crate::normalize::{normalize_into, Outcome};
 use crate::options::{Algorithm, Kind, Options};
 
 /// One column to hash.
@@ -137,14 +140,16 @@ pub struct HashedRows {
     pub row_text: Vec<(usize, String)>,
 }
 
-/// The [`RowSink`] that hashes. Each cell is hashed as its row arrives, through the same
-/// normalize-and-hash path as `hash` (in wasm a second instantiation of the four-lane batch
-/// would cost the size budget more than it gains).
-#[derive(Debug)]
+/// The [`RowSink`] that hashes. Each cell is normalized as its row arrives; in wasm its text
+/// then waits in its column's four-lane queue (as in `hashBatch`) and its hex slot is filled
+/// when four are hashed together, or by [`RowHasher::finish`].
 pub struct RowHasher<'p> {
     plan: &'p CsvPlan,
     out: HashedRows,
     buf: String,
+    /// One per hashed column: the texts waiting for their digests, tagged with the offset
+    /// of their slot in that column's hex.
+    queues: Vec<SingleBlockQueue<usize>>,
 }
 
 impl<'p> RowHasher<'p> {
@@ -158,11 +163,21 @@ impl<'p> RowHasher<'p> {
                 ..HashedRows::default()
             },
             buf: String::new(),
+            queues: plan
+                .hashed
+                .iter()
+                .map(|col| SingleBlockQueue::new(col.options.algorithm))
+                .collect(),
         }
     }
 
-    /// The piece's rows.
-    pub fn finish(self) -> HashedRows {
+    /// The piece's rows, every queued digest written.
+    pub fn finish(mut self) -> HashedRows {
+        let columns = self.queues.iter_mut().zip(&mut self.out.hex);
+        for ((queue, hex), col) in columns.zip(&self.plan.hashed) {
+            let width = col.width();
+            queue.flush(|at, d| write_hex(d, &mut hex[at..at + width]));
+        }
         self.out
     }
 
@@ -181,11 +196,24 @@ impl<'p> RowHasher<'p> {
         for (c, col) in self.plan.hashed.iter().enumerate() {
             let hex = &mut self.out.hex[c];
             let at = hex.len();
-            hex.resize(at + col.width(), b'-');
+            let width = col.width();
+            hex.resize(at + width, b'-');
             let reason = match std::str::from_utf8(reader.field(col.index)) {
-                Ok(value) => match hash_with_buffer(col.kind, value, &col.options, &mut self.buf) {
-                    Ok(d) => {
-                        hex[at..].copy_from_slice(d.as_str().as_bytes());
+                Ok(value) => match normalize_into(col.kind, value, &col.options, &mut self.buf) {
+                    Ok(outcome) => {
+                        let text = self.buf.as_bytes();
+                        match outcome {
+                            Outcome::PreHashed => hex[at..].copy_from_slice(
+                                HexDigest::from_lower_hex(&self.buf).as_str().as_bytes(),
+                            ),
+                            Outcome::Text if USE_LANES && text.len() <= MAX_SINGLE_BLOCK => {
+                                self.queues[c]
+                                    .push(text, at, |at, d| write_hex(d, &mut hex[at..at + width]));
+                            }
+                            Outcome::Text => hex[at..].copy_from_slice(
+                                digest(col.options.algorithm, text).as_str().as_bytes(),
+                            ),
+                        }
                         hashed_any = true;
                         continue;
                     }

@@ -7,7 +7,6 @@
 //!   Audience and enforces TikTok's one-REPLACE-per-24-h rule before TikTok rejects it (§2.2).
 
 use super::customer_file::{file_from_digests, CalculateType, CustomerFile};
-use super::digest::SortDedup;
 use super::digest::{prefix, Digests};
 use super::limits::{MAX_FILE_BYTES, MIN_AUDIENCE_SIZE, REPLACE_INTERVAL_SECS};
 use super::{PayloadError, Warning};
@@ -24,17 +23,27 @@ pub struct MirrorDiff {
 }
 
 /// The diff of two digest lists of the same width. Repeats in either list are ignored.
-pub fn mirror_diff(previous: Digests, current: Digests) -> Result<MirrorDiff, PayloadError> {
+pub fn mirror_diff(
+    mut previous: Digests,
+    mut current: Digests,
+) -> Result<MirrorDiff, PayloadError> {
+    previous.sort_dedup();
+    current.sort_dedup();
+    diff_sorted(previous, current)
+}
+
+/// [`mirror_diff`] of lists already sorted and free of repeats.
+fn diff_sorted(previous: Digests, current: Digests) -> Result<MirrorDiff, PayloadError> {
     match (previous, current) {
         (Digests::Sha256(mut p), Digests::Sha256(mut c)) => {
-            diff_in_place(&mut p, &mut c);
+            merge_in_place(&mut p, &mut c);
             Ok(MirrorDiff {
                 add: Digests::Sha256(c),
                 remove: Digests::Sha256(p),
             })
         }
         (Digests::Md5(mut p), Digests::Md5(mut c)) => {
-            diff_in_place(&mut p, &mut c);
+            merge_in_place(&mut p, &mut c);
             Ok(MirrorDiff {
                 add: Digests::Md5(c),
                 remove: Digests::Md5(p),
@@ -48,14 +57,9 @@ fn cmp<const N: usize>(a: &[u8; N], b: &[u8; N]) -> Ordering {
     prefix(a).cmp(&prefix(b)).then_with(|| a.cmp(b))
 }
 
-/// Leaves `previous` holding previous − current and `current` holding current − previous.
-/// Each write index trails its read index, so the merge compacts in place.
-pub(crate) fn diff_in_place<const N: usize>(previous: &mut Vec<[u8; N]>, current: &mut Vec<[u8; N]>)
-where
-    Vec<[u8; N]>: SortDedup,
-{
-    previous.sort_dedup();
-    current.sort_dedup();
+/// Leaves sorted, repeat-free `previous` holding previous − current and `current` holding
+/// current − previous. Each write index trails its read index, so the merge compacts in place.
+fn merge_in_place<const N: usize>(previous: &mut Vec<[u8; N]>, current: &mut Vec<[u8; N]>) {
     let (mut i, mut j, mut wp, mut wc) = (0, 0, 0, 0);
     while i < previous.len() && j < current.len() {
         match cmp(&previous[i], &current[j]) {
@@ -288,7 +292,8 @@ pub fn plan_customer_file_mirror(
         });
     } else {
         plan.strategy = "append_remove";
-        let diff = mirror_diff(previous, current)?;
+        // Both are sorted already: merge only.
+        let diff = diff_sorted(previous, current)?;
         if add > 0 {
             plan.steps.push(MirrorStep {
                 action: super::UpdateAction::Append,

@@ -140,16 +140,22 @@ fn scratch_rows<'a>(
 #[wasm_bindgen(js_name = digestsFromScratch)]
 pub fn digests_from_scratch(rows: u32, width: u32) -> Result<Vec<u8>, JsValue> {
     SCRATCH.with_borrow(|s| {
-        let (text, ends) = scratch_rows(&s.input, &s.ends, rows)?;
+        // Bytes, not text: anything but hex digits is refused by parse_hex anyway.
+        let ends = s.ends.get(..rows as usize).ok_or_else(bad_scratch)?;
         let width = width as usize;
-        let mut packed = Vec::with_capacity(ends.len() * width);
+        if !matches!(width, 16 | 32) {
+            return Err(super::js_error(
+                "tikhash: digests are 32 (SHA-256) or 16 (MD5) bytes",
+                "invalid_digest",
+                false,
+            ));
+        }
+        let mut packed = vec![0; ends.len() * width];
         let mut start = 0;
-        for (row, &end) in ends.iter().enumerate() {
-            let hex = text.get(start..end as usize).unwrap_or_default();
+        for (row, (&end, slot)) in ends.iter().zip(packed.chunks_exact_mut(width)).enumerate() {
+            let hex = s.input.get(start..end as usize).ok_or_else(bad_scratch)?;
             start = end as usize;
-            let at = packed.len();
-            packed.resize(at + width, 0);
-            if !parse_hex(hex, &mut packed[at..]) {
+            if !parse_hex(hex, slot) {
                 return Err(super::js_error(
                     &format!("tikhash: digest {row} is not a {width}-byte digest"),
                     "invalid_digest",

@@ -14,7 +14,9 @@ const dir = await mkdtemp(join(tmpdir(), 'tikhash-bench-'));
 const csv = join(dir, 'big.csv');
 await writeBigCsv(csv, rows);
 const size = (await stat(csv)).size;
-const server = process.env.TIKHASH_E2E_URL ? null : await serveStatic({ '/': join(root, 'www'), '/pkg/': join(root, 'pkg') });
+// TIKHASH_PKG=dir serves another build of pkg/ (A/B of build settings).
+const pkg = process.env.TIKHASH_PKG || join(root, 'pkg');
+const server = process.env.TIKHASH_E2E_URL ? null : await serveStatic({ '/': join(root, 'www'), '/pkg/': pkg });
 const url = process.env.TIKHASH_E2E_URL || server.url;
 const browser = await launch();
 const results = [];

@@ -1,8 +1,11 @@
 // Speed of planning a Mirror in headless Chromium with the page's own sync.js and the package:
-// N current members against a ledger of N where 1% left and 1% are new. Times planSync (ledger
-// digests in, mirrorDiff / planCustomerFileMirror, the steps out) for a Partner Audience and a
-// Customer File audience; the ledger read and the file's hashing are not included.
-// Usage: node bench-mirror.mjs [members] [runs].
+// N current members against a ledger of N where 1% left and 1% are new, the ledger in digest
+// order as the proxy returns it. Times planSync (ledger digests in, mirrorDiff /
+// planCustomerFileMirror, the steps out) for a Partner Audience and a Customer File audience;
+// the ledger read and the file's hashing are not included.
+// After the runs, the package calls planSync makes are timed alone on the same lists
+// (hexToDigests of the hex rows, mirrorDiff and planCustomerFileMirror of packed digests).
+// Usage: node bench-mirror.mjs [members] [runs]; TIKHASH_PKG=dir serves another build of pkg/.
 import { join } from 'node:path';
 import { cpus } from 'node:os';
 import { launch } from './lib.mjs';
@@ -11,7 +14,8 @@ import { serveStatic } from './static-server.mjs';
 const n = Number(process.argv[2] || 1_000_000);
 const runs = Number(process.argv[3] || 3);
 const root = new URL('../../', import.meta.url).pathname;
-const server = await serveStatic({ '/': join(root, 'www'), '/pkg/': join(root, 'pkg') });
+const pkg = process.env.TIKHASH_PKG || join(root, 'pkg');
+const server = await serveStatic({ '/': join(root, 'www'), '/pkg/': pkg });
 const browser = await launch();
 try {
   const page = await browser.newPage();
@@ -19,7 +23,7 @@ try {
   await page.goto(`${server.url}/index.html`);
   await page.waitForFunction(() => window.tikhashApp);
   for (let r = 0; r < runs; r++) {
-    const t = await page.evaluate(async (n) => {
+    const t = await page.evaluate(async ({ n, r, runs }) => {
       const tikhash = await import('/pkg/index.js');
       await tikhash.init();
       const { planSync, dryRun } = await import('/sync.js');
@@ -32,9 +36,11 @@ try {
       const cur = fresh(n);
       const gone = fresh(Math.floor(n / 100));
       const kept = cur.subarray(0, (n - Math.floor(n / 100)) * 32);
-      const previous = new Uint8Array(kept.length + gone.length);
-      previous.set(kept);
-      previous.set(gone, kept.length);
+      const unordered = new Uint8Array(kept.length + gone.length);
+      unordered.set(kept);
+      unordered.set(gone, kept.length);
+      // The proxy's ledger answers in digest order (ORDER BY digest), as mirrorDiff sorts.
+      const previous = tikhash.mirrorDiff(unordered, new Uint8Array(0), { width: 32 }).remove;
       // hex per row as the page's Dataset holds them: slices of one hex string per chunk
       const hex = [];
       for (let at = 0; at < n; at += 65536) {
@@ -45,6 +51,16 @@ try {
       const io = { ledgerMembers: async () => previous, ledgerInfo: async () => ({ lastReplaceAt: null }) };
       const base = { advertiserId: '7012345678901234567', audienceId: '7100000000000000001', audienceName: 'bench', behaviour: 'mirror', algorithm: 'sha256', fileKind: 'email', mirrorStrategy: 'auto' };
       const out = {};
+      if (r === runs - 1) {
+        // The package's share: each call alone, on the same lists.
+        let t0 = performance.now();
+        const present = tikhash.hexToDigests(hex, 32);
+        const t1 = performance.now();
+        tikhash.mirrorDiff(previous, present, { width: 32 });
+        const t2 = performance.now();
+        tikhash.planCustomerFileMirror({ previous, current: present, calculateType: 'EMAIL_SHA256', lastReplaceAt: null });
+        out.phases = { hexToDigests: t1 - t0, mirrorDiff: t2 - t1, planCustomerFileMirror: performance.now() - t2 };
+      }
       for (const object of ['partner', 'customer_file']) {
         const s = { ...base, object };
         const t0 = performance.now();
@@ -54,12 +70,16 @@ try {
         out[object] = { planMs: t1 - t0, buildMs: performance.now() - t1, steps: plan.steps.length, requests: requests.length, note: plan.notes[0] };
       }
       return out;
-    }, n);
+    }, { n, r, runs });
+    if (t.phases) {
+      console.log(`package calls alone: ${Object.entries(t.phases).map(([k, ms]) => `${k} ${ms.toFixed(0)} ms`).join(', ')}`);
+      delete t.phases;
+    }
     for (const [object, x] of Object.entries(t)) {
       console.log(`run ${r + 1} ${object}: plan ${x.planMs.toFixed(0)} ms, build all ${x.requests} bodies ${x.buildMs.toFixed(0)} ms — ${x.note}`);
     }
   }
-  console.log(`(${n.toLocaleString('en-US')} members, ${cpus().length}× ${cpus()[0].model.trim()})`);
+  console.log(`(${n.toLocaleString('en-US')} members, ${cpus().length}× ${cpus()[0].model.trim()}, ${pkg})`);
 } finally {
   await browser.close();
   await server.close();

@@ -32,3 +32,21 @@ export async function usage(): Promise<string[]> {
   hash('idfa', 'x', { algorithm: 'MD-5' });
   return [n, h, first ?? '', firstPacked, ...codes, ...rejectCodes()];
 }
+
+// A browser project (DOM lib): the platform types the DOM declares are accepted.
+export async function domUsage(file: File, response: Response, module: WebAssembly.Module, stream: ReadableStream<Uint8Array>): Promise<number> {
+  await init(fetch('/tikhash_core_bg.wasm'));
+  await init(response);
+  await init(module);
+  await init(new URL('tikhash_core_bg.wasm', 'https://example.com/'));
+  await init(new Uint8Array(8));
+  const fromFile = await hashCsv(file, { signal: new AbortController().signal });
+  const fromStream = await hashCsv(stream);
+  const fromBlob = await hashCsv(new Blob(['email\na@b.co\n']));
+  const fromBody = response.body ? await hashCsv(response.body) : fromBlob;
+  // @ts-expect-error: a stream of numbers is not a stream of bytes
+  await hashCsv(new ReadableStream<number>());
+  // @ts-expect-error: a plain object is not a File
+  await hashCsv({ size: 3, stream: () => null });
+  return fromFile.rows + fromStream.rows + fromBlob.rows + fromBody.rows;
+}

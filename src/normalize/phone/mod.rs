@@ -92,7 +92,7 @@ pub(crate) fn write_normalized(
     }
     let home = options.default_country.and_then(|c| region(c.code()));
     let digits = raw.as_slice();
-    let (calling_code, national) = match ambiguous_idd(digits, plus, home) {
+    let split = match ambiguous_idd(digits, plus, home) {
         // The home country's international prefix overlaps `00`: both readings are
         // tried and the one that is a valid number wins. Which first: libphonenumber's
         // (the home prefix), unless the home prefix is `00` and two or more digits more — a
@@ -109,32 +109,42 @@ pub(crate) fn write_normalized(
                 (home_idd, itu)
             };
             match international(first) {
-                Ok((code, national)) if check_national(code, national.as_slice()).is_ok() => {
-                    (code, national)
-                }
+                Ok(split) if check_national(&split).is_ok() => split,
                 _ => international(second)?,
             }
         }
         None => parse(digits, plus, home)?,
     };
-    let national = national.as_slice();
-    check_national(calling_code, national)?;
+    check_national(&split)?;
     if options.phone_format == PhoneFormat::E164 {
         out.push('+');
     }
-    push_number(out, calling_code);
+    push_number(out, split.calling_code);
+    let national = split.national.as_slice();
     // Only ASCII digits reach here.
     out.extend(national.iter().map(|&d| char::from(d)));
     Ok(())
 }
 
+/// A number split into its country calling code, the regions using that code (main region
+/// first) and its national number.
+struct Split {
+    /// The country calling code.
+    calling_code: u16,
+    /// `regions_of(calling_code)`, looked up once per number.
+    group: &'static [u16],
+    /// The national number, trunk prefix removed.
+    national: Digits,
+}
+
 /// Step 4: the national number is possible and valid for a region of its calling code.
-fn check_national(calling_code: u16, national: &[u8]) -> Result<(), Reject> {
+fn check_national(split: &Split) -> Result<(), Reject> {
+    let national = split.national.as_slice();
     // libphonenumber MIN_LENGTH_FOR_NSN / MAX_LENGTH_FOR_NSN, then the region's own rules.
     if !(2..=17).contains(&national.len()) {
         return Err(Reject::InvalidPhone);
     }
-    let group = regions_of(calling_code).ok_or(Reject::UnknownCountryCode)?;
+    let group = split.group;
     let accepts = |r: &Region| {
         length_check(r, national) == Length::Possible
             && pattern::matches_entirely(program(r.pattern), national)
@@ -265,6 +275,16 @@ impl Digits {
         d
     }
 
+    /// Appends one digit; `false` when full.
+    fn push(&mut self, d: u8) -> bool {
+        let Some(slot) = self.buf.get_mut(self.len) else {
+            return false;
+        };
+        *slot = d;
+        self.len += 1;
+        true
+    }
+
     /// Appends; `false` when full (the number is then too long to be a phone number).
     fn extend(&mut self, s: &[u8]) -> bool {
         let Some(dst) = self.buf.get_mut(self.len..self.len + s.len()) else {
@@ -355,7 +375,7 @@ fn scan(input: &str) -> Result<(bool, Digits), Reject> {
     let mut plus = false;
     for (i, c) in input.char_indices() {
         if let Some(d) = digit_value(c) {
-            if !digits.extend(&[d]) {
+            if !digits.push(d) {
                 return Err(Reject::InvalidPhone);
             }
         } else if c == '+' || c == '\u{ff0b}' {
@@ -378,7 +398,7 @@ fn scan(input: &str) -> Result<(bool, Digits), Reject> {
 }
 
 /// Steps 2 and 3: the calling code and the national number.
-fn parse(digits: &[u8], plus: bool, home: Option<&Region>) -> Result<(u16, Digits), Reject> {
+fn parse(digits: &[u8], plus: bool, home: Option<&Region>) -> Result<Split, Reject> {
     if plus {
         return international(digits);
     }
@@ -396,10 +416,13 @@ fn parse(digits: &[u8], plus: bool, home: Option<&Region>) -> Result<(u16, Digit
     }
     let home = home.ok_or(Reject::PhoneNeedsCountry)?;
     let group = regions_of(home.calling_code).ok_or(Reject::UnknownCountryCode)?;
-    if let Some(national) = without_plus_sign(home, group, digits) {
-        return Ok((home.calling_code, national));
-    }
-    Ok((home.calling_code, national_number(home, group, digits)))
+    let national = without_plus_sign(home, group, digits)
+        .unwrap_or_else(|| national_number(home, group, digits));
+    Ok(Split {
+        calling_code: home.calling_code,
+        group,
+        national,
+    })
 }
 
 /// libphonenumber `stripIddPrefix`: the default country's international prefix, not followed
@@ -416,7 +439,7 @@ fn strip_idd<'a>(home: &Region, digits: &'a [u8]) -> Option<&'a [u8]> {
 /// After `+` or an international prefix: the 1-3 digit calling code, then the national
 /// number with any trunk prefix the writer kept removed by the main region's rules
 /// (libphonenumber `extractCountryCallingCode`, then `extractNationalNumber`).
-fn international(digits: &[u8]) -> Result<(u16, Digits), Reject> {
+fn international(digits: &[u8]) -> Result<Split, Reject> {
     if digits.first() == Some(&b'0') {
         return Err(Reject::UnknownCountryCode);
     }
@@ -426,7 +449,11 @@ fn international(digits: &[u8]) -> Result<(u16, Digits), Reject> {
             .fold(0u16, |n, &d| n * 10 + u16::from(d - b'0'));
         if let Some(group) = regions_of(code) {
             let main = &REGIONS[usize::from(group[0])];
-            return Ok((code, national_number(main, group, &digits[len..])));
+            return Ok(Split {
+                calling_code: code,
+                group,
+                national: national_number(main, group, &digits[len..]),
+            });
         }
     }
     Err(Reject::UnknownCountryCode)
@@ -458,13 +485,15 @@ fn without_plus_sign(home: &Region, group: &[u16], digits: &[u8]) -> Option<Digi
 /// becomes `9 11 xxxx-xxxx`; a 7-digit Virgin Islands number gains its `340` area code). Keeps
 /// `number` unchanged when what is left would no longer be a plausible number.
 fn national_number(plan: &Region, group: &[u16], number: &[u8]) -> Digits {
-    let unchanged = Digits::from_slice(number);
+    stripped_national(plan, group, number).unwrap_or_else(|| Digits::from_slice(number))
+}
+
+/// [`national_number`] when it changes `number`: `None` keeps the number as written.
+fn stripped_national(plan: &Region, group: &[u16], number: &[u8]) -> Option<Digits> {
     if plan.npp == NONE || number.is_empty() {
-        return unchanged;
+        return None;
     }
-    let Some((end, caps)) = pattern::match_prefix(program(plan.npp), number) else {
-        return unchanged;
-    };
+    let (end, caps) = pattern::match_prefix(program(plan.npp), number)?;
     // libphonenumber-js: the transform applies only when the *last* group captured digits.
     let groups = usize::from(plan.npp_groups);
     let captured =
@@ -474,38 +503,39 @@ fn national_number(plan: &Region, group: &[u16], number: &[u8]) -> Digits {
         let mut rule = plan.transform.as_bytes();
         while let Some((&b, rest)) = rule.split_first() {
             rule = rest;
-            if b == b'$' {
-                if let Some((&n, rest)) = rule.split_first() {
+            let fits = match (b, rule.split_first()) {
+                (b'$', Some((&n, rest))) => {
                     rule = rest;
                     let g = pattern::group(&caps, number, usize::from(n - b'0')).unwrap_or(&[]);
-                    if !national.extend(g) {
-                        return unchanged;
-                    }
+                    national.extend(g)
                 }
-            } else if !national.extend(&[b]) {
-                return unchanged;
+                (b'$', None) => true,
+                _ => national.push(b),
+            };
+            if !fits {
+                return None;
             }
         }
         if !national.extend(&number[end..]) {
-            return unchanged;
+            return None;
         }
     } else {
         national = Digits::from_slice(&number[end..]);
     }
     let stripped = national.as_slice();
     if stripped == number {
-        return unchanged;
+        return None;
     }
     // Not when the number was valid with the prefix and is not without it.
     let general = program(plan.pattern);
     if pattern::matches_entirely(general, number) && !pattern::matches_entirely(general, stripped) {
-        return unchanged;
+        return None;
     }
     // Not when what is left is too short, or of a length the region never uses.
     let region = exact_region(group, stripped).unwrap_or(plan);
     match length_check(region, stripped) {
-        Length::TooShort | Length::Invalid => unchanged,
-        Length::Possible | Length::TooLong => national,
+        Length::TooShort | Length::Invalid => None,
+        Length::Possible | Length::TooLong => Some(national),
     }
 }
 
