@@ -142,10 +142,37 @@ export function runSync(
   settings: SyncSettings,
   send: (step: SyncStep, body: any) => Promise<Envelope>,
   onStep: (progress: { index: number; total: number; step: SyncStep; envelope: Envelope; ctx: SyncContext }) => void,
-  signal?: AbortSignal,
+  signal?: { readonly aborted: boolean },
 ): Promise<SyncContext>;
 /** A proxy/TikTok answer in plain language, with what to do about it. */
 export function explain(status: number, envelope: Envelope | null, advertiserId: string): SyncError;
+
+// ---- HTTP, structurally ----
+// Written out rather than taken from the DOM lib or @types/node, so that these types check in
+// a browser, a Node-only and a bare ES2022 project alike; `fetch` and `Response` of either
+// platform fit them.
+
+/** What the engine reads of an HTTP answer (a fetch `Response`). */
+export interface HttpResponse {
+  readonly status: number;
+  readonly ok: boolean;
+  json(): Promise<any>;
+  text(): Promise<string>;
+  arrayBuffer(): Promise<ArrayBuffer>;
+  clone(): HttpResponse;
+}
+
+/** What the engine hands to `fetch`. */
+export interface HttpRequestInit {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string | Uint8Array<ArrayBuffer>;
+  credentials?: 'omit' | 'same-origin' | 'include';
+  keepalive?: boolean;
+}
+
+/** A `fetch` (the platform's, or a test's fake). */
+export type FetchLike = (url: string, init: HttpRequestInit) => Promise<HttpResponse>;
 
 /** An HTTP request as it goes out. */
 export interface EncodedRequest {
@@ -155,7 +182,7 @@ export interface EncodedRequest {
   body: string | Uint8Array;
 }
 
-export function readEnvelope(res: Response): Promise<Envelope>;
+export function readEnvelope(res: HttpResponse): Promise<Envelope>;
 export function ledgerSeconds(v: unknown): number | null;
 export function multipart(fields: Record<string, unknown> & { file: { name: string; bytes: Uint8Array } }): { body: Uint8Array; contentType: string };
 export function encodeRequest(step: SyncStep, body: any): EncodedRequest;
@@ -165,8 +192,8 @@ export interface ProxyTransportOptions {
   baseUrl?: string;
   /** Sent as `Authorization: Bearer`. */
   apiKey?: string;
-  fetch?: typeof fetch;
-  credentials?: RequestCredentials;
+  fetch?: FetchLike;
+  credentials?: 'omit' | 'same-origin' | 'include';
   /** Awaited before each request (the page's sign-in). */
   ready?: Promise<unknown>;
   onUnauthorized?: () => void;
@@ -210,7 +237,7 @@ export interface RunInfo {
 }
 
 export interface ProxyTransport extends LedgerReader {
-  request(path: string, init?: RequestInit): Promise<Response>;
+  request(path: string, init?: HttpRequestInit): Promise<HttpResponse>;
   send(step: SyncStep, body: any, advertiserId: string): Promise<Envelope>;
   postRun(body: Record<string, unknown>): Promise<RunWriteResult>;
   runs(limit?: number): Promise<RunInfo[]>;

@@ -12,3 +12,18 @@ export async function bareUsage(bytes: Uint8Array, wasm: ArrayBuffer): Promise<n
   await init({ href: '/tikhash_core_bg.wasm' });
   return rows + hashes.length;
 }
+
+// `tikhash/sync` in a project with neither the DOM lib nor @types/node: a fake fetch fits.
+import { proxyTransport as bareTransport, type HttpResponse } from '../../pkg/sync/index.js';
+
+export function bareSyncUsage(): unknown {
+  const answer: HttpResponse = {
+    status: 200,
+    ok: true,
+    json: async () => ({ code: 0 }),
+    text: async () => '{"code":0}',
+    arrayBuffer: async () => new ArrayBuffer(0),
+    clone: () => answer,
+  };
+  return bareTransport({ fetch: async () => answer });
+}

@@ -34,3 +34,13 @@ export async function nodeUsage(path: string): Promise<string> {
   await init(7);
   return [fromUrl, fromFile.rows, fromBuffer.rows, fromReadable.rows, fromWebStream.rows, fromBlob.rows, header.join(), plan.steps.length].join();
 }
+
+// `tikhash/sync` from a Node script (the CLI's situation): Node's own fetch and an AbortSignal fit.
+import { proxyTransport as nodeTransport, runSync as nodeRunSync } from '../../pkg/sync/index.js';
+
+export function nodeSyncUsage(): unknown {
+  const io = nodeTransport({ baseUrl: 'http://127.0.0.1:8080', apiKey: 'tikhash_x', fetch: globalThis.fetch });
+  // @ts-expect-error: credentials are fetch's three words
+  nodeTransport({ credentials: 'always' });
+  return [io, nodeRunSync, new AbortController().signal.aborted];
+}
