@@ -92,6 +92,47 @@ fn diff_refuses_bad_digests() {
     assert_eq!(err, PayloadError::DigestWidthMismatch);
 }
 
+#[test]
+fn row_mirror_finds_the_rows_whose_digest_is_new() {
+    // rows 0..5 hold digests 3, 5, 1, 5, 6; the audience holds 1..=4
+    let current = set([3, 5, 1, 5, 6]);
+    let diff = payload::mirror_rows(set([4, 1, 2, 3]), &current).unwrap();
+    assert_eq!(diff.added, vec![1, 3, 4]);
+    assert_eq!(diff.remove, Digests::Sha256(sorted([2, 4])));
+    // a new audience: every row, nothing to remove
+    let diff = payload::mirror_rows(set([]), &current).unwrap();
+    assert_eq!(diff.added, vec![0, 1, 2, 3, 4]);
+    assert!(diff.remove.is_empty());
+    assert_eq!(
+        payload::mirror_rows(Digests::Md5(vec![[1; 16]]), &current),
+        Err(PayloadError::DigestWidthMismatch)
+    );
+}
+
+#[test]
+fn packed_hex_rows_skip_the_empty_and_name_the_bad() {
+    let hex = hex(&[d(7), d(8)]);
+    let dashes = "-".repeat(64);
+    let text = format!("{}{dashes}{}", hex[0], hex[1].to_uppercase());
+    let mut list = Digests::with_width(32).unwrap();
+    let mut rows = Vec::new();
+    list.extend_packed_hex(text.as_bytes(), 10, &mut rows)
+        .unwrap();
+    assert_eq!(list, Digests::Sha256(vec![d(7), d(8)]));
+    assert_eq!(rows, vec![10, 12]);
+    // a half-empty slot, a non-hex digit, a cut-off row: each named by its row
+    for (bad, row) in [
+        (format!("{}-{}", hex[0], &hex[1][1..]), 1),
+        (format!("{dashes}{}g", &hex[0][..63]), 1),
+        (format!("{}{}", hex[0], &hex[1][..40]), 1),
+    ] {
+        let err = list
+            .extend_packed_hex(bad.as_bytes(), 0, &mut rows)
+            .unwrap_err();
+        assert_eq!(err, PayloadError::InvalidDigest(row, 32));
+    }
+}
+
 fn plan_input(strategy: &str, last_replace_at: Option<i64>) -> MirrorPlanInput {
     MirrorPlanInput {
         calculate_type: "EMAIL_SHA256".into(),

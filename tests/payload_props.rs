@@ -186,6 +186,46 @@ proptest! {
     }
 
     #[test]
+    fn row_mirror_sends_exactly_the_rows_with_a_new_digest(
+        prev in proptest::collection::vec(0u8..40, 0..80),
+        rows in proptest::collection::vec(proptest::option::of(0u8..40), 0..120),
+        md5 in any::<bool>(),
+    ) {
+        // Digests that share their first 8 bytes (a[0] only varies), so ties past the prefix count.
+        let digest = |b: u8| { let mut a = [0u8; 32]; a[0] = b % 3; a[15] = b; a };
+        let width = if md5 { 16 } else { 32 };
+        let mut previous = Digests::with_width(width).unwrap();
+        for &b in &prev { previous.extend_packed(&digest(b)[..width]).unwrap(); }
+        // The rows as hashBatchPacked hex, `-`s where a row has no hash, upper case on odd rows.
+        let mut hex = Vec::new();
+        for (r, cell) in rows.iter().enumerate() {
+            match cell {
+                Some(b) => {
+                    let h: String = digest(*b)[..width].iter().map(|x| format!("{x:02x}")).collect();
+                    hex.extend(if r % 2 == 1 { h.to_uppercase() } else { h }.bytes());
+                }
+                None => hex.extend(std::iter::repeat_n(b'-', 2 * width)),
+            }
+        }
+        let mut current = Digests::with_width(width).unwrap();
+        let mut row_of = Vec::new();
+        // pushed in two pieces, numbered on
+        let cut = (rows.len() / 2) * 2 * width;
+        current.extend_packed_hex(&hex[..cut], 0, &mut row_of).unwrap();
+        current.extend_packed_hex(&hex[cut..], rows.len() / 2, &mut row_of).unwrap();
+        let diff = payload::mirror_rows(previous, &current).unwrap();
+        let sent: Vec<usize> = diff.added.iter().map(|&at| row_of[at] as usize).collect();
+        let pset: BTreeSet<u8> = prev.iter().copied().collect();
+        let expected: Vec<usize> = rows.iter().enumerate().filter(|(_, c)| matches!(c, Some(b) if !pset.contains(b))).map(|(r, _)| r).collect();
+        prop_assert_eq!(sent, expected);
+        let cset: BTreeSet<u8> = rows.iter().flatten().copied().collect();
+        let mut gone: Vec<Vec<u8>> = pset.difference(&cset).map(|&b| digest(b)[..width].to_vec()).collect();
+        gone.sort();
+        let removed: Vec<Vec<u8>> = diff.remove.as_packed().chunks(width).map(<[u8]>::to_vec).collect();
+        prop_assert_eq!(removed, gone);
+    }
+
+    #[test]
     fn mirror_plan_files_carry_exactly_the_diff(
         prev in proptest::collection::vec(0u16..3000, 0..2500),
         cur in proptest::collection::vec(0u16..3000, 0..2500),

@@ -86,6 +86,37 @@ impl Digests {
         Ok(())
     }
 
+    /// Appends the digests of rows in the `hashBatchPacked` layout (`2 × width` hex digits a
+    /// row, either case; `-`s for a row without a hash, skipped) and pushes onto `rows` the
+    /// number of each row that had one, counting from `first_row`. The error names the first
+    /// row that is neither, never its text.
+    pub fn extend_packed_hex(
+        &mut self,
+        hex: &[u8],
+        first_row: usize,
+        rows: &mut Vec<u32>,
+    ) -> Result<(), PayloadError> {
+        let width = self.width();
+        if hex.len() % (2 * width) != 0 {
+            return Err(PayloadError::InvalidDigest(
+                first_row + hex.len() / (2 * width),
+                width,
+            ));
+        }
+        // Parsed into bytes first, then appended as packed: one code path for both widths.
+        let mut packed = Vec::with_capacity(hex.len() / 2);
+        let mut bytes = [0u8; SHA256_LEN];
+        for (i, cell) in hex.chunks_exact(2 * width).enumerate() {
+            if parse_hex(cell, &mut bytes[..width]) {
+                packed.extend_from_slice(&bytes[..width]);
+                rows.push((first_row + i) as u32);
+            } else if !cell.iter().all(|&b| b == b'-') {
+                return Err(PayloadError::InvalidDigest(first_row + i, width));
+            }
+        }
+        self.extend_packed(&packed)
+    }
+
     /// The digests back to back.
     pub fn as_packed(&self) -> &[u8] {
         match self {

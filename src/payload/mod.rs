@@ -5,7 +5,8 @@
 //! - [`customer_file`]: Customer File Audience, the upload file, `/dmp/custom_audience/create/`
 //!   and `/update/` (§2.2);
 //! - [`events`]: Offline and Web Event Conversions, `/event/track/` (§2.3);
-//! - [`mirror`]: the diff of two digest sets and the customer-file Mirror plan (§2.2, §8).
+//! - [`mirror`]: the diff of two digest sets and the customer-file Mirror plan (§2.2, §8);
+//! - [`mirror_rows`]: the Partner Audience Mirror, which rows of the file to send (§8.1).
 //!
 //! Conventions shared by every builder:
 //! - bodies use TikTok's own snake_case field names; inputs are camelCase (`serde`), so the
@@ -24,6 +25,7 @@ pub mod events;
 mod input;
 pub mod limits;
 pub mod mirror;
+pub mod mirror_rows;
 pub mod segment;
 mod time;
 
@@ -40,6 +42,7 @@ pub use mirror::{
     mirror_diff, plan_customer_file_mirror, MirrorDiff, MirrorPlan, MirrorPlanInput, MirrorStep,
     Refusal, Strategy,
 };
+pub use mirror_rows::{mirror_rows, RowsDiff};
 pub use segment::{
     build_segment_audience, build_segment_mapping, MappingAction, SegmentAudienceBody,
     SegmentAudienceInput, SegmentMapping, SegmentMappingBody, SegmentMappingInput,
