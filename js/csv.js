@@ -312,6 +312,41 @@ export async function hashCsv(source, options = {}) {
   return assemble(plan, parts, { encoding, head });
 }
 
+/**
+ * A hashed column: its hex in the pieces the file was read in, and `packed`, the same text
+ * as one string, joined on first use (a column of over ~8 million SHA-256 rows is longer than
+ * a JS string may be, and is read through `hex`).
+ */
+function hashedColumn(kind, width, hex) {
+  let packed;
+  const column = { kind, width };
+  Object.defineProperty(column, 'packed', {
+    enumerable: true,
+    get() {
+      packed ??= joinHex(hex);
+      return packed;
+    },
+  });
+  // Not enumerable: how the file was cut into pieces is not part of what was read, so two
+  // reads of one file in different pieces stay deep-equal.
+  Object.defineProperty(column, 'hex', { value: hex });
+  return column;
+}
+
+function joinHex(pieces) {
+  const latin1 = new TextDecoder('latin1');
+  let text = '';
+  try {
+    for (const piece of pieces) text += latin1.decode(piece);
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
+    const tooLong = new RangeError('tikhash: this column is longer than one JavaScript string can be; read its `hex` pieces instead of `packed`');
+    tooLong.code = 'too_large';
+    throw tooLong;
+  }
+  return text;
+}
+
 /** Concatenates the merged parts into the result; rows with no content at the end are dropped. */
 function assemble(plan, parts, { encoding, head }) {
   let total = 0;
@@ -322,13 +357,17 @@ function assemble(plan, parts, { encoding, head }) {
     if (parts[i].trailingEmpty !== parts[i].rows) break;
   }
   const rows = total - trailing;
-  const decoder = new TextDecoder('latin1');
   const columns = {};
   plan.hashed.forEach((c, k) => {
-    let packed = '';
-    for (const p of parts) if (p.rows) packed += decoder.decode(p.hex[k]);
-    const width = c.width;
-    columns[c.name] = { kind: c.kind, packed: packed.slice(0, rows * width), width };
+    const hex = [];
+    let left = rows * c.width;
+    for (const p of parts) {
+      if (!p.rows || left <= 0) continue;
+      const piece = p.hex[k].length > left ? p.hex[k].subarray(0, left) : p.hex[k];
+      hex.push(piece);
+      left -= piece.length;
+    }
+    columns[c.name] = hashedColumn(c.kind, c.width, hex);
   });
   const rejected = [];
   const rowText = {};

@@ -194,8 +194,17 @@ export interface HashCsvOptions extends Omit<Options, 'algorithm'> {
 /** One hashed column, in the {@link hashBatchPacked} layout. */
 export interface CsvColumn {
   kind: Kind;
-  /** `width` hex characters per data row; `-` repeated for a row without a hash. */
-  packed: string;
+  /**
+   * `width` hex characters per data row; `-` repeated for a row without a hash. Joined on
+   * first read; throws a RangeError (`too_large`) past JavaScript's string length limit
+   * (about 8 million SHA-256 rows), where `hex` still serves.
+   */
+  readonly packed: string;
+  /**
+   * The same text as ASCII bytes, in the pieces the file was read in (each whole rows); not
+   * enumerable, so results of one file read in different pieces are deep-equal.
+   */
+  readonly hex: Uint8Array[];
   width: 64 | 32;
 }
 

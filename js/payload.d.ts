@@ -384,10 +384,31 @@ export interface MirrorDiff {
   width: 32 | 16;
 }
 
-export interface MirrorPlanInput {
+/**
+ * Rows in the `hashBatchPacked` layout (`width` hex characters a row, `-`s for a row without
+ * a hash): a string, its ASCII bytes, or pieces of either, each whole rows (hashCsv's
+ * `columns[h].hex`, which stays usable past JavaScript's string length limit).
+ */
+export type PackedHex = string | Uint8Array | ReadonlyArray<string | Uint8Array>;
+
+/** What a row-by-row Mirror sends (Partner Audiences). */
+export interface RowsMirror {
+  /** The rows (0-based, ascending) whose hash is not in previous. */
+  addedRows: Uint32Array;
+  /** Packed, sorted: in previous, held by no row. */
+  remove: Uint8Array;
+  width: 32 | 16;
+}
+
+export type MirrorPlanInput = MirrorPlanCommon & (
+  | { current: DigestList; currentPackedHex?: never }
+  /** The current list as hashed rows (empty rows skipped), parsed in wasm. */
+  | { currentPackedHex: PackedHex; current?: never }
+);
+
+export interface MirrorPlanCommon {
   /** The members TikTok acknowledged last time (the ledger). */
   previous: DigestList;
-  current: DigestList;
   /** One-type calculate type of the audience (sets the digest width). */
   calculateType: Exclude<CalculateType, 'MULTIPLE_TYPES'>;
   /** Unix seconds of the last acknowledged REPLACE, or null. */
@@ -430,6 +451,8 @@ export function buildCustomAudienceUpdate(input: CustomAudienceUpdateInput): Bui
 export function buildEventBatches(input: EventsInput): Batches<'/event/track/', TrackBody>;
 export function mirrorDiff(previous: DigestList, current: DigestList, options?: { width?: 32 | 16; algorithm?: 'sha256' | 'md5' }): MirrorDiff;
 export function planCustomerFileMirror(input: MirrorPlanInput): MirrorPlan;
+/** Which rows of a list hold a hash `previous` lacks, and which of `previous` left. */
+export function mirrorRows(previous: DigestList, packedHex: PackedHex, options?: { width?: 32 | 16; algorithm?: 'sha256' | 'md5' }): RowsMirror;
 /** Packs hex digests into one Uint8Array. */
 export function hexToDigests(hex: string[], width?: 32 | 16): Uint8Array;
 /** Lowercase hex of packed digests. */

@@ -85,7 +85,7 @@ export function buildEventBatches(input) {
   return guard(() => JSON.parse(core.buildEventBatchesJson(JSON.stringify({ ...rest, now: at }), options)));
 }
 
-const HEX = '0123456789abcdef';
+const HEX_CODES = new TextEncoder().encode('0123456789abcdef');
 
 /**
  * Packs hex digests (64 or 32 characters each, either case) into one Uint8Array. The rows go
@@ -105,12 +105,15 @@ export function hexToDigests(hex, width) {
 export function digestsToHex(packed, width = 32) {
   if (!(packed instanceof Uint8Array)) throw typeError('tikhash: digestsToHex takes a Uint8Array');
   if (packed.length % width !== 0) throw rangeError(`tikhash: the length is not a multiple of ${width}`, 'invalid_digest');
-  const out = new Array(packed.length / width);
-  for (let i = 0, o = 0; i < out.length; i++) {
-    let s = '';
-    for (let j = 0; j < width; j++, o++) s += HEX[packed[o] >> 4] + HEX[packed[o] & 15];
-    out[i] = s;
+  // Digits written into one buffer and decoded once, then cut: no string per digit.
+  const digits = new Uint8Array(packed.length * 2);
+  for (let i = 0; i < packed.length; i++) {
+    digits[2 * i] = HEX_CODES[packed[i] >> 4];
+    digits[2 * i + 1] = HEX_CODES[packed[i] & 15];
   }
+  const text = new TextDecoder('latin1').decode(digits);
+  const out = new Array(packed.length / width);
+  for (let i = 0; i < out.length; i++) out[i] = text.slice(2 * width * i, 2 * width * (i + 1));
   return out;
 }
 
@@ -127,18 +130,56 @@ function packed(list, width, name) {
   throw typeError(`tikhash: ${name} must be a Uint8Array of packed digests or an array of hex strings`);
 }
 
-function pair(previous, current, width) {
+/** `current` as packed digests, or `currentHex` as rows of packed hex (see pushPackedHex). */
+function pair(previous, current, width, currentHex) {
   const p = packed(previous, width, 'previous');
-  const c = packed(current, width, 'current');
+  const c = currentHex === undefined ? packed(current, width, 'current') : null;
   const digests = guard(() => new core.DigestPair(width));
   try {
     for (let at = 0; at < p.length; at += CHUNK) digests.pushPrevious(p.subarray(at, at + CHUNK));
-    for (let at = 0; at < c.length; at += CHUNK) digests.pushCurrent(c.subarray(at, at + CHUNK));
+    if (c) for (let at = 0; at < c.length; at += CHUNK) digests.pushCurrent(c.subarray(at, at + CHUNK));
+    else pushPackedHex(digests, currentHex, width);
   } catch (err) {
     digests.free();
     throw err;
   }
   return digests;
+}
+
+const ascii = new TextEncoder();
+
+/**
+ * Rows in the `hashBatchPacked` layout into the pair's current list, parsed in wasm: a string,
+ * its ASCII bytes, or an array of pieces of either (hashCsv's `columns[h].hex`), each piece
+ * whole rows. Ten million rows are 640 MB of hex, past what one JS string can hold, so they
+ * are never joined and cross in CHUNK-byte pieces.
+ */
+function pushPackedHex(digests, packedHex, width) {
+  const pieces = Array.isArray(packedHex) ? packedHex : [packedHex];
+  const slot = 2 * width;
+  let buffer = null;
+  pieces.forEach((piece, i) => {
+    const isText = typeof piece === 'string';
+    if (!isText && !(piece instanceof Uint8Array)) {
+      throw typeError('tikhash: packed hex is a string, a Uint8Array of its ASCII, or an array of those');
+    }
+    if (piece.length % slot) {
+      throw rangeError(`tikhash: piece ${i} of the packed hex is not whole rows of ${slot} characters`, 'invalid_digest');
+    }
+    for (let at = 0; at < piece.length; at += CHUNK) {
+      if (!isText) {
+        digests.pushCurrentHex(piece.subarray(at, at + CHUNK));
+        continue;
+      }
+      const part = piece.slice(at, at + CHUNK);
+      buffer ??= new Uint8Array(CHUNK);
+      const { read, written } = ascii.encodeInto(part, buffer);
+      if (read !== part.length || written !== part.length) {
+        throw rangeError('tikhash: the packed hex holds a character that is neither a hex digit nor -', 'invalid_digest');
+      }
+      digests.pushCurrentHex(buffer.subarray(0, written));
+    }
+  });
 }
 
 /**
@@ -152,15 +193,31 @@ export function mirrorDiff(previous, current, options) {
 }
 
 /**
+ * The Mirror of a list sent row by row (Partner Audiences): `{ addedRows, remove, width }`.
+ * `packedHex`: the list's rows in the `hashBatchPacked` layout, as a string, its ASCII bytes
+ * or an array of pieces of either (hashCsv's `columns[h].hex`); a row of `-`s has no hash.
+ * `addedRows` (ascending) are the rows whose hash `previous` lacks, `remove` the packed sorted
+ * digests of `previous` that no row has.
+ */
+export function mirrorRows(previous, packedHex, options) {
+  const width = widthOf(options, previous);
+  const [addedRows, remove] = guard(() => pair(previous ?? [], null, width, packedHex).diffRows());
+  return { addedRows, remove, width };
+}
+
+/**
  * The customer-file Mirror plan: REPLACE or APPEND + REMOVE files from the acknowledged
  * members, the current ones and the time of the last REPLACE (refused within 24 h).
  */
 export function planCustomerFileMirror(input) {
-  const { previous, current, now, ...rest } = object(input, 'planCustomerFileMirror');
+  const { previous, current, currentPackedHex, now, ...rest } = object(input, 'planCustomerFileMirror');
+  if (current !== undefined && currentPackedHex !== undefined) {
+    throw typeError('tikhash: planCustomerFileMirror takes current or currentPackedHex, not both');
+  }
   const width = String(rest.calculateType ?? '').endsWith('_MD5') ? 16 : 32;
   const at = now ?? Math.floor(Date.now() / 1000);
   return guard(() => {
-    const digests = pair(previous ?? [], current ?? [], width);
+    const digests = pair(previous ?? [], current ?? [], width, currentPackedHex);
     const [meta, ...bytes] = digests.planCustomerFile(JSON.stringify({ ...rest, now: at }));
     const plan = JSON.parse(meta);
     let i = 0;

@@ -29,6 +29,10 @@ export class Dataset {
   readonly noId: number[];
   /** Hex hashes of identifier column `k` for data rows [from, to): '' where there is none. */
   hashes(k: number, from?: number, to?: number): string[];
+  /** Hex hashes of identifier column `k` for the given ascending data rows. */
+  hashesAt(k: number, rows: ArrayLike<number>): string[];
+  /** Column `k`'s rows in the hashBatchPacked layout, in pieces (what mirrorRows reads). */
+  packedHex(k: number): Uint8Array[];
   /** Raw text of extra column `j` for data rows [from, to). */
   extra(j: number, from?: number, to?: number): string[];
   /** Rejects counted by reason, and the rows with no identifier. */
@@ -132,7 +136,6 @@ export function idType(object: SyncObject, kind: Kind, algorithm?: 'sha256' | 'm
 export function bodiesOf(step: SyncStep, result: unknown): unknown[];
 /** Plans a sync; Mirror reads the ledger through `io`. */
 export function planSync(settings: SyncSettings, data: Dataset, io: LedgerReader): Promise<SyncPlan>;
-export function markAdded(keep: Uint8Array, hashes: string[], present: Uint8Array, add: Uint8Array, width: number): void;
 /** Every request of a plan, built without sending. */
 export function dryRun(plan: SyncPlan, settings: SyncSettings): { requests: { step: SyncStep; body: any; result: any }[]; rejected: SendReject[]; placeholder: boolean };
 export function newContext(settings: SyncSettings): SyncContext;

@@ -13,7 +13,17 @@ export class Dataset {
     this.extras = extras;
     this.ms = ms;
     this.rows = result.rows;
-    this.packed = ids.map((c) => result.columns[header[c.index]]?.packed ?? '');
+    // Per column: its hex pieces and the first row of each (hashCsv's `hex`; never joined).
+    this.pieces = ids.map((c) => {
+      const hex = result.columns[header[c.index]]?.hex ?? [];
+      const starts = [];
+      let row = 0;
+      for (const piece of hex) {
+        starts.push(row);
+        row += piece.length / c.width;
+      }
+      return { hex, starts };
+    });
     this.text = extras.map((i) => result.text?.[header[i]] ?? []);
     const kindOf = new Map(ids.map((c) => [header[c.index], c.kind]));
     this.rejects = []; // { row (spreadsheet row), kind (null for the whole row), code }
@@ -25,16 +35,46 @@ export class Dataset {
     this.lines = new Map(Object.entries(result.rowText ?? {}).map(([row, text]) => [Number(row), text]));
   }
 
+  /** Column `k`'s rows in the hashBatchPacked layout, as pieces (what mirrorRows reads). */
+  packedHex(k) {
+    return this.pieces[k].hex;
+  }
+
   /** Hex hashes of identifier column `k` for data rows [from, to): '' where there is none. */
   hashes(k, from = 0, to = this.rows) {
     const width = this.ids[k].width;
-    const packed = this.packed[k];
+    const { hex, starts } = this.pieces[k];
     const out = [];
-    for (let r = from; r < to; r++) {
-      const h = packed.slice(r * width, (r + 1) * width);
-      out.push(h.charCodeAt(0) === 45 ? '' : h);
+    // Each piece's overlap is decoded once, then cut into rows.
+    for (let p = Math.max(0, pieceOf(starts, from)); p < hex.length && out.length < to - from; p++) {
+      const first = Math.max(from, starts[p]);
+      const end = Math.min(to, starts[p] + hex[p].length / width);
+      if (end <= first) continue;
+      const text = latin1.decode(hex[p].subarray((first - starts[p]) * width, (end - starts[p]) * width));
+      for (let at = 0; at < text.length; at += width) out.push(text.charCodeAt(at) === 45 ? '' : text.slice(at, at + width));
     }
+    while (out.length < to - from) out.push('');
     return out;
+  }
+
+  /** Hex hashes of identifier column `k` for the given ascending data rows. */
+  hashesAt(k, rows) {
+    if (rows.length && rows[rows.length - 1] - rows[0] === rows.length - 1) return this.hashes(k, rows[0], rows[0] + rows.length);
+    const width = this.ids[k].width;
+    const { hex, starts } = this.pieces[k];
+    // The rows' hex gathered into one buffer and decoded once, then cut.
+    const gathered = new Uint8Array(rows.length * width);
+    let p = 0;
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i];
+      while (p + 1 < starts.length && starts[p + 1] <= r) p++;
+      const at = (r - (starts[p] ?? 0)) * width;
+      const piece = hex[p];
+      if (piece && at + width <= piece.length) gathered.set(piece.subarray(at, at + width), i * width);
+      else gathered[i * width] = 45; // past the hashed rows: none
+    }
+    const text = latin1.decode(gathered);
+    return Array.from(rows, (_, i) => (text.charCodeAt(i * width) === 45 ? '' : text.slice(i * width, (i + 1) * width)));
   }
 
   /** Raw values of extra (event field) column `j` for rows [from, to). */
@@ -48,4 +88,21 @@ export class Dataset {
     for (const r of this.rejects) byCode[r.code] = (byCode[r.code] || 0) + 1;
     return { byCode, noId: this.noId.length };
   }
+}
+
+const latin1 = new TextDecoder('latin1');
+
+/** The index of the piece holding `row` (the last start at or before it), or -1. */
+function pieceOf(starts, row) {
+  let lo = 0;
+  let hi = starts.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (starts[mid] <= row) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
 }

@@ -13,7 +13,6 @@ export {
   idType,
   bodiesOf,
   planSync,
-  markAdded,
   dryRun,
   newContext,
   runSync,

@@ -121,44 +121,39 @@ async function planPartner(s, data, io) {
       },
     });
   }
-  // Current hashes per column, and for Mirror what changed against the ledger (what TikTok
-  // acknowledged): the package's mirrorDiff over packed digests, one id type at a time.
-  const current = cols.map((c) => data.hashes(c.k));
-  let keep = null; // rows to add (Mirror: only rows with something new), 1 = send
+  // For Mirror, what changed against the ledger (what TikTok acknowledged), one id type at a
+  // time: the package's mirrorRows reads the column's packed hex in wasm and names the rows
+  // holding a hash the audience lacks. A row is sent whole (it is positional) when any of its
+  // identifiers is new.
+  let rows = null; // the data rows to send, ascending; null: every row
   const removals = {};
   if (s.behaviour === 'mirror' && s.audienceId) {
-    keep = new Uint8Array(data.rows);
+    const send = new Uint8Array(data.rows);
     let removes = 0;
-    for (let i = 0; i < cols.length; i++) {
-      const width = cols[i].width / 2; // bytes: 32 (SHA-256) or 16 (MD5)
-      const type = idType('partner', cols[i].kind, s.algorithm);
+    for (const c of cols) {
+      const width = c.width / 2; // bytes: 32 (SHA-256) or 16 (MD5)
+      const type = idType('partner', c.kind, s.algorithm);
       const previous = await io.ledgerMembers(s.advertiserId, s.audienceId, type, width);
-      const present = need('hexToDigests')(current[i].filter(Boolean), width);
-      const diff = need('mirrorDiff')(previous, present, { width });
+      const diff = need('mirrorRows')(previous, data.packedHex(c.k), { width });
+      for (const r of diff.addedRows) send[r] = 1;
       const gone = need('digestsToHex')(diff.remove, width);
-      if (gone.length) removals[cols[i].kind] = gone;
+      if (gone.length) removals[c.kind] = gone;
       removes += gone.length;
-      if (!diff.add.length) continue;
-      // A row is sent (whole, positional) when any of its identifiers is new.
-      if (previous.length) markAdded(keep, current[i], present, diff.add, width);
-      else current[i].forEach((h, r) => h && (keep[r] = 1)); // an empty ledger: all is new
     }
-    const adds = keep.reduce((a, b) => a + b, 0);
-    notes.push(`Mirror: the ledger of audience ${s.audienceId} says what TikTok already holds. ${adds} row(s) to add, ${removes} identifier(s) to delete.`);
+    rows = [];
+    for (let r = 0; r < send.length; r++) if (send[r]) rows.push(r);
+    notes.push(`Mirror: the ledger of audience ${s.audienceId} says what TikTok already holds. ${rows.length} row(s) to add, ${removes} identifier(s) to delete.`);
   } else if (s.behaviour === 'mirror') {
     notes.push('Mirror of a new audience: everything is added; the next Mirror will delete rows that left.');
   }
-  const rows = [];
-  for (let r = 0; r < data.rows; r++) if (!keep || keep[r]) rows.push(r);
-  for (let from = 0; from < rows.length; from += PARTNER_BATCH) {
-    const slice = rows.slice(from, from + PARTNER_BATCH);
-    if (slice.every((r) => cols.every((_, i) => !current[i][r]))) continue;
+  const count = rows ? rows.length : data.rows;
+  for (let from = 0; from < count; from += PARTNER_BATCH) {
+    const slice = rows ? rows.slice(from, from + PARTNER_BATCH) : range(from, Math.min(count, from + PARTNER_BATCH));
     const columns = {};
-    cols.forEach((c, i) => {
-      columns[c.kind] = slice.map((r) => current[i][r]);
-    });
+    for (const c of cols) columns[c.kind] = data.hashesAt(c.k, slice);
+    if (slice.every((_, j) => cols.every((c) => !columns[c.kind][j]))) continue;
     steps.push({
-      label: keep ? `Add ${slice.length} row(s) with new identifiers` : `Add rows ${from + 1}–${from + slice.length}`,
+      label: rows ? `Add ${slice.length} row(s) with new identifiers` : `Add rows ${from + 1}–${from + slice.length}`,
       method: 'POST',
       path: 'segment/mapping/',
       rows: slice.length,
@@ -181,32 +176,9 @@ async function planPartner(s, data, io) {
   return { notes, steps };
 }
 
-/**
- * Sets keep[r] for the rows whose digest is in `add`. `present` holds the packed digests of the
- * non-empty cells of `hashes`, in row order; `add` is packed and sorted (mirrorDiff's output).
- * Looks digests up by their first 4 bytes (uniform, since they are hashes) in a Map of
- * integers, so 10 million rows cost no string hashing and no second list of hex strings.
- */
-export function markAdded(keep, hashes, present, add, width) {
-  if (!add.length) return;
-  const av = new DataView(add.buffer, add.byteOffset, add.byteLength);
-  const pv = new DataView(present.buffer, present.byteOffset, present.byteLength);
-  const first = new Map(); // 4-byte prefix → offset of the first digest in `add` with it
-  for (let a = add.length - width; a >= 0; a -= width) first.set(av.getUint32(a), a);
-  for (let r = 0, at = 0; r < hashes.length; r++) {
-    if (!hashes[r]) continue;
-    const prefix = pv.getUint32(at);
-    // sorted: the digests that share a prefix sit together from `first`
-    for (let a = first.get(prefix) ?? add.length; a < add.length && av.getUint32(a) === prefix; a += width) {
-      let same = true;
-      for (let b = 4; b < width && same; b++) same = add[a + b] === present[at + b];
-      if (same) {
-        keep[r] = 1;
-        break;
-      }
-    }
-    at += width;
-  }
+/** The integers [from, to). */
+function range(from, to) {
+  return Array.from({ length: to - from }, (_, i) => from + i);
 }
 
 function mapping(ctx, s, action, columns, options, rowIndex) {
@@ -233,7 +205,9 @@ async function planCustomerFile(s, data, io) {
   const notes = [];
   const steps = [];
   const options = { profile: 'customer_file', algorithm: s.algorithm };
-  const current = data.hashes(col.k).filter(Boolean);
+  // The list as hex strings, made only for a whole-list upload (a Mirror reads the packed hex).
+  let list = null;
+  const current = () => (list ??= data.hashes(col.k).filter(Boolean));
   // An upload step: `file()` gives the package's CustomerFile; its file_path goes in ctx.filePaths[key].
   const upload = (label, file, key) => ({
     label,
@@ -250,7 +224,7 @@ async function planCustomerFile(s, data, io) {
       ctx.filePaths[key] = env.data?.file_path;
     },
   });
-  const listFile = () => need('buildCustomerFile')({ kind: col.kind, values: current, options, advertiserId: s.advertiserId });
+  const listFile = () => need('buildCustomerFile')({ kind: col.kind, values: current(), options, advertiserId: s.advertiserId });
   const update = (action, keys, names) => ({
     label: `${action} ${keys.length > 1 ? `${keys.length} files` : 'the file'} into audience ${s.audienceId}`,
     method: 'POST',
@@ -264,7 +238,7 @@ async function planCustomerFile(s, data, io) {
       }),
   });
   if (!s.audienceId) {
-    steps.push(upload(`Upload ${current.length} ${col.kind} hash(es)`, listFile, 'list'));
+    steps.push(upload(`Upload ${current().length} ${col.kind} hash(es)`, listFile, 'list'));
     steps.push({
       label: `Create Customer File Audience “${s.audienceName}”`,
       method: 'POST',
@@ -285,7 +259,7 @@ async function planCustomerFile(s, data, io) {
     return { notes, steps };
   }
   if (s.behaviour !== 'mirror') {
-    steps.push(upload(`Upload ${current.length} ${col.kind} hash(es)`, listFile, 'list'));
+    steps.push(upload(`Upload ${current().length} ${col.kind} hash(es)`, listFile, 'list'));
     steps.push(update('APPEND', ['list'], ['the list']));
     return { notes, steps };
   }
@@ -299,7 +273,7 @@ async function planCustomerFile(s, data, io) {
   ]);
   const plan = need('planCustomerFileMirror')({
     previous,
-    current: need('hexToDigests')(current, width),
+    currentPackedHex: data.packedHex(col.k),
     calculateType,
     lastReplaceAt: info.lastReplaceAt,
     now: Math.floor(Date.now() / 1000),

@@ -4,7 +4,7 @@
 
 use super::{js_error, options_from_js};
 use crate::payload::{self, Digests, PayloadError};
-use js_sys::{Array, Uint8Array};
+use js_sys::{Array, Uint32Array, Uint8Array};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -73,6 +73,9 @@ pub fn build_event_batches(input: &str, options: JsValue) -> Result<String, JsVa
 pub struct DigestPair {
     previous: Digests,
     current: Digests,
+    /// With `pushCurrentHex`: the row of each current digest, and the rows read so far.
+    current_rows: Vec<u32>,
+    hex_rows: usize,
 }
 
 #[wasm_bindgen(js_class = DigestPair)]
@@ -83,6 +86,8 @@ impl DigestPair {
         Ok(DigestPair {
             previous: Digests::with_width(width)?,
             current: Digests::with_width(width)?,
+            current_rows: Vec::new(),
+            hex_rows: 0,
         })
     }
 
@@ -96,6 +101,37 @@ impl DigestPair {
     #[wasm_bindgen(js_name = pushCurrent)]
     pub fn push_current(&mut self, packed: &[u8]) -> Result<(), JsValue> {
         Ok(self.current.extend_packed(packed)?)
+    }
+
+    /// Appends rows in the `hashBatchPacked` layout (ASCII hex, `-`s for a row without a
+    /// hash) to the current set, numbering them on from the rows pushed before.
+    #[wasm_bindgen(js_name = pushCurrentHex)]
+    pub fn push_current_hex(&mut self, hex: &[u8]) -> Result<(), JsValue> {
+        let first = self.hex_rows;
+        self.current
+            .extend_packed_hex(hex, first, &mut self.current_rows)?;
+        self.hex_rows = first + hex.len() / (2 * self.current.width());
+        Ok(())
+    }
+
+    /// `[addedRows, remove]` after `pushCurrentHex`: the rows (ascending) whose digest is not
+    /// in previous, and previous − current packed and sorted; frees the pair.
+    #[wasm_bindgen(js_name = diffRows)]
+    pub fn diff_rows(self) -> Result<Array, JsValue> {
+        if self.current_rows.len() != self.current.len() {
+            return Err(js_error(
+                "tikhash: diffRows needs the current rows from pushCurrentHex only",
+                "wrong_type",
+                true,
+            ));
+        }
+        let d = payload::mirror_rows(self.previous, &self.current)?;
+        drop(self.current);
+        let rows: Vec<u32> = d.added.iter().map(|&at| self.current_rows[at]).collect();
+        Ok(Array::of2(
+            &Uint32Array::from(rows.as_slice()),
+            &Uint8Array::from(d.remove.as_packed()),
+        ))
     }
 
     /// `[add, remove]`, packed and sorted; frees the pair.

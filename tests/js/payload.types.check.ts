@@ -3,11 +3,11 @@
 // tsconfig that extends tsconfig.json and lists this file.
 import {
   buildSegmentMapping, buildCustomAudienceUpdate, buildEventBatches, buildCustomerFile,
-  mirrorDiff, planCustomerFileMirror, digestsToHex, dryRun,
+  mirrorDiff, mirrorRows, planCustomerFileMirror, digestsToHex, dryRun, hashCsv,
   type SegmentMappingBody, type TrackBody, type MirrorPlan,
 } from '../../pkg/index.js';
 
-export function usage(): string[] {
+export async function usage(): Promise<string[]> {
   const m = buildSegmentMapping({ advertiserIds: ['1'], audienceIds: ['2'], columns: { email: ['a@b.co', null], gaid: [null, 'x'] }, options: { algorithm: 'md5' } });
   const body: SegmentMappingBody = m.requests[0];
   const schema: string = body.id_schema[0];
@@ -24,6 +24,18 @@ export function usage(): string[] {
   const d = mirrorDiff(bytes, ['00'.repeat(32)]);
   const plan: MirrorPlan = planCustomerFileMirror({ previous: d.add, current: d.remove, calculateType: 'EMAIL_SHA256', lastReplaceAt: null });
   const retry: number | undefined = plan.refusal?.retryAfter;
+  // A Mirror from a column's packed hex: hashCsv's pieces, one string, or bytes.
+  const column = (await hashCsv(bytes, { columns: { email: 'email' } })).columns.email;
+  const rows: Uint32Array = mirrorRows(d.add, column.hex, { width: 32 }).addedRows;
+  const gone: Uint8Array = mirrorRows(d.add, column.packed).remove;
+  mirrorRows(d.add, [column.packed, column.hex[0]], { algorithm: 'md5' });
+  const fromHex: MirrorPlan = planCustomerFileMirror({ previous: d.add, currentPackedHex: column.hex, calculateType: 'EMAIL_SHA256' });
+  // @ts-expect-error: the current list once, as digests or as packed hex
+  planCustomerFileMirror({ previous: d.add, current: d.remove, currentPackedHex: column.hex, calculateType: 'EMAIL_SHA256' });
+  // @ts-expect-error: pieces are read-only views
+  column.hex = [];
+  // @ts-expect-error: packed hex is text or bytes, not numbers
+  mirrorRows(d.add, [1, 2]);
   // @ts-expect-error: update needs an action
   buildCustomAudienceUpdate({ advertiserId: '1', customAudienceId: '2', filePaths: ['p'] });
   // @ts-expect-error: files need an action
@@ -38,5 +50,5 @@ export function usage(): string[] {
   buildCustomerFile({ kind: 'external_id', values: [], advertiserId: '1' });
   // @ts-expect-error: a Mirror plan file has one type
   planCustomerFileMirror({ previous: [], current: [], calculateType: 'MULTIPLE_TYPES' });
-  return [schema, ...codes, String(action), String(newName), fileName, track.event_source, String(retry), ...digestsToHex(d.add), dryRun(m)];
+  return [schema, ...codes, String(action), String(newName), fileName, track.event_source, String(retry), String(rows.length + gone.length + fromHex.add), ...digestsToHex(d.add), dryRun(m)];
 }
