@@ -1,10 +1,10 @@
-// Speed of planning a Mirror in headless Chromium with the page's own sync.js and the package:
-// N current members against a ledger of N where 1% left and 1% are new, the ledger in digest
-// order as the proxy returns it. Times planSync (ledger digests in, mirrorDiff /
-// planCustomerFileMirror, the steps out) for a Partner Audience and a Customer File audience;
-// the ledger read and the file's hashing are not included.
-// After the runs, the package calls planSync makes are timed alone on the same lists
-// (hexToDigests of the hex rows, mirrorDiff and planCustomerFileMirror of packed digests).
+// Speed of planning a Mirror in headless Chromium with the package's sync engine: N current
+// members against a ledger of N where 1% left and 1% are new, the ledger in digest order as the
+// proxy returns it. The current list is a Dataset as the page makes it from hashCsv: the
+// column's packed hex in pieces of 65,536 rows (a 4 MiB piece of an email file holds ~60,000).
+// Times planSync (ledger digests in; mirrorRows / planCustomerFileMirror; the steps out) for a
+// Partner Audience and a Customer File audience; the ledger read and the file's hashing are
+// not included. After the runs, the package calls planSync makes are timed alone.
 // Usage: node bench-mirror.mjs [members] [runs]; TIKHASH_PKG=dir serves another build of pkg/.
 import { join } from 'node:path';
 import { cpus } from 'node:os';
@@ -26,7 +26,7 @@ try {
     const t = await page.evaluate(async ({ n, r, runs }) => {
       const tikhash = await import('/pkg/index.js');
       await tikhash.init();
-      const { planSync, dryRun } = await import('/sync.js');
+      const { planSync, dryRun, Dataset } = await import('/pkg/sync/index.js');
       // n random digests; the ledger drops the last 1% and holds 1% the list no longer has
       const fresh = (k) => {
         const b = new Uint8Array(k * 32);
@@ -41,25 +41,30 @@ try {
       unordered.set(gone, kept.length);
       // The proxy's ledger answers in digest order (ORDER BY digest), as mirrorDiff sorts.
       const previous = tikhash.mirrorDiff(unordered, new Uint8Array(0), { width: 32 }).remove;
-      // hex per row as the page's Dataset holds them: slices of one hex string per chunk
+      // the column as hashCsv hands it over: ASCII hex in pieces of whole rows
+      const digits = new TextEncoder().encode('0123456789abcdef');
       const hex = [];
       for (let at = 0; at < n; at += 65536) {
-        const chunk = tikhash.digestsToHex(cur.subarray(at * 32, Math.min(n, at + 65536) * 32)).join('');
-        for (let i = 0; i < chunk.length; i += 64) hex.push(chunk.slice(i, i + 64));
+        const rows = Math.min(n, at + 65536) - at;
+        const piece = new Uint8Array(rows * 64);
+        for (let i = 0, o = at * 32; i < piece.length; i += 2, o++) {
+          piece[i] = digits[cur[o] >> 4];
+          piece[i + 1] = digits[cur[o] & 15];
+        }
+        hex.push(piece);
       }
-      const data = { rows: n, ids: [{ kind: 'email', width: 64 }], hashes: () => hex };
+      const result = { rows: n, columns: { email: { kind: 'email', width: 64, hex } }, rejected: [] };
+      const data = new Dataset(result, [{ index: 0, kind: 'email', width: 64, options: { profile: 'partner_audience' } }], [], ['email'], 0);
       const io = { ledgerMembers: async () => previous, ledgerInfo: async () => ({ lastReplaceAt: null }) };
       const base = { advertiserId: '7012345678901234567', audienceId: '7100000000000000001', audienceName: 'bench', behaviour: 'mirror', algorithm: 'sha256', fileKind: 'email', mirrorStrategy: 'auto' };
       const out = {};
       if (r === runs - 1) {
         // The package's share: each call alone, on the same lists.
-        let t0 = performance.now();
-        const present = tikhash.hexToDigests(hex, 32);
+        const t0 = performance.now();
+        tikhash.mirrorRows(previous, hex, { width: 32 });
         const t1 = performance.now();
-        tikhash.mirrorDiff(previous, present, { width: 32 });
-        const t2 = performance.now();
-        tikhash.planCustomerFileMirror({ previous, current: present, calculateType: 'EMAIL_SHA256', lastReplaceAt: null });
-        out.phases = { hexToDigests: t1 - t0, mirrorDiff: t2 - t1, planCustomerFileMirror: performance.now() - t2 };
+        tikhash.planCustomerFileMirror({ previous, currentPackedHex: hex, calculateType: 'EMAIL_SHA256', lastReplaceAt: null });
+        out.phases = { mirrorRows: t1 - t0, planCustomerFileMirror: performance.now() - t1 };
       }
       for (const object of ['partner', 'customer_file']) {
         const s = { ...base, object };
