@@ -205,9 +205,7 @@ async function planCustomerFile(s, data, io) {
   const notes = [];
   const steps = [];
   const options = { profile: 'customer_file', algorithm: s.algorithm };
-  // The list as hex strings, made only for a whole-list upload (a Mirror reads the packed hex).
-  let list = null;
-  const current = () => (list ??= data.hashes(col.k).filter(Boolean));
+  const calculateType = idType('customer_file', col.kind, s.algorithm);
   // An upload step: `file()` gives the package's CustomerFile; its file_path goes in ctx.filePaths[key].
   const upload = (label, file, key) => ({
     label,
@@ -224,7 +222,33 @@ async function planCustomerFile(s, data, io) {
       ctx.filePaths[key] = env.data?.file_path;
     },
   });
-  const listFile = () => need('buildCustomerFile')({ kind: col.kind, values: current(), options, advertiserId: s.advertiserId });
+  // The whole list as files of at most 50 MB each (TikTok's limit per file; a million emails
+  // are 65 MB), made by the package from the column's packed hex: the Mirror planner with an
+  // empty audience. Pushes their upload steps; returns the ctx.filePaths keys and file names.
+  const uploadList = () => {
+    const plan = need('planCustomerFileMirror')({
+      previous: new Uint8Array(0),
+      currentPackedHex: data.packedHex(col.k),
+      calculateType,
+      lastReplaceAt: null,
+      strategy: 'append_remove',
+      fileStem: 'list',
+    });
+    for (const w of plan.warnings) notes.push(`Note: ${w.message}.`);
+    const files = plan.steps[0]?.files ?? [];
+    if (!files.length) {
+      // Nothing to upload: the package's own file builder says why when the step is built.
+      const empty = () => need('buildCustomerFile')({ kind: col.kind, values: [], options, advertiserId: s.advertiserId });
+      steps.push(upload(`Upload 0 ${col.kind} hash(es)`, empty, 'list-0'));
+      return { keys: ['list-0'], names: ['the list'] };
+    }
+    const keys = files.map((_, i) => `list-${i}`);
+    files.forEach((f, i) => {
+      const part = files.length > 1 ? ` (file ${i + 1} of ${files.length})` : '';
+      steps.push(upload(`Upload ${f.lines} ${col.kind} hash(es)${part}`, () => forAdvertiser(f, s.advertiserId), keys[i]));
+    });
+    return { keys, names: files.map((f) => f.fileName) };
+  };
   const update = (action, keys, names) => ({
     label: `${action} ${keys.length > 1 ? `${keys.length} files` : 'the file'} into audience ${s.audienceId}`,
     method: 'POST',
@@ -238,7 +262,7 @@ async function planCustomerFile(s, data, io) {
       }),
   });
   if (!s.audienceId) {
-    steps.push(upload(`Upload ${current().length} ${col.kind} hash(es)`, listFile, 'list'));
+    const { keys } = uploadList();
     steps.push({
       label: `Create Customer File Audience “${s.audienceName}”`,
       method: 'POST',
@@ -248,7 +272,7 @@ async function planCustomerFile(s, data, io) {
           advertiserId: s.advertiserId,
           name: s.audienceName,
           calculateType: ctx.calculateType,
-          filePaths: [ctx.filePaths.list ?? '<file_path from the upload>'],
+          filePaths: keys.map((k) => ctx.filePaths[k] ?? '<file_path from the upload>'),
         }),
       after: (ctx, env) => {
         ctx.audienceId = String(env.data?.custom_audience_id ?? env.data?.audience_id ?? '');
@@ -259,13 +283,12 @@ async function planCustomerFile(s, data, io) {
     return { notes, steps };
   }
   if (s.behaviour !== 'mirror') {
-    steps.push(upload(`Upload ${current().length} ${col.kind} hash(es)`, listFile, 'list'));
-    steps.push(update('APPEND', ['list'], ['the list']));
+    const { keys, names } = uploadList();
+    steps.push(update('APPEND', keys, names));
     return { notes, steps };
   }
   // Mirror an existing audience: the package plans it from what the ledger says TikTok holds,
   // the current list and the time of the last REPLACE (TikTok allows one a day).
-  const calculateType = idType('customer_file', col.kind, s.algorithm);
   const width = col.width / 2;
   const [info, previous] = await Promise.all([
     io.ledgerInfo(s.advertiserId, s.audienceId),

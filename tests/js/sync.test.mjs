@@ -103,7 +103,7 @@ test('Customer File: a new audience uploads then creates; an existing one upload
   assert.deepEqual(dry.requests.map((r) => r.step.path), ['dmp/custom_audience/file/upload/', 'dmp/custom_audience/update/']);
   assert.equal(dry.requests[1].body.action, 'APPEND');
   assert.equal(dry.requests[0].body.calculate_type, 'EMAIL_SHA256');
-  assert.equal(new TextDecoder().decode(dry.requests[0].body.file.bytes).split('\n')[0], sha256('user0@example.com'));
+  assert.deepEqual(new TextDecoder().decode(dry.requests[0].body.file.bytes).split('\n').filter(Boolean).sort(), emails(3).map(sha256).sort());
   // Mirror with one member gone and one new, a REPLACE 2 hours ago: APPEND + REMOVE
   const ledger = fakeLedger({ EMAIL_SHA256: ['user0@example.com', 'user1@example.com', 'old@example.com'].map(sha256) }, Math.floor(Date.now() / 1000) - 7200);
   const { data: now } = await dataset('email\nuser0@example.com\nuser1@example.com\nuser9@example.com\n', 'customer_file');
@@ -276,4 +276,40 @@ test('the run recorder: open, an update per step, a close with TikTok’s messag
   } });
   await assert.rejects(held.apply({ phase: 'start', settings: settings('partner', 'mirror', { audienceId: '9' }), data, exclusive: true }), /Another sync of this audience is running/);
   assert.equal(held.id, null);
+});
+
+test('Customer File: a list over TikTok’s 50 MB per file goes up as several files, all named in the create and in the APPEND', async () => {
+  // 800,000 SHA-256 lines are 52 MB: the column's hex as hashCsv hands it over, in pieces
+  const n = 800_000;
+  const digits = new TextEncoder().encode('0123456789abcdef');
+  const hex = [];
+  for (let at = 0; at < n; at += 65_536) {
+    const rows = Math.min(n, at + 65_536) - at;
+    const random = new Uint8Array(rows * 32);
+    for (let i = 0; i < random.length; i += 65_536) globalThis.crypto.getRandomValues(random.subarray(i, i + 65_536));
+    const piece = new Uint8Array(rows * 64);
+    for (let i = 0; i < random.length; i++) {
+      piece[2 * i] = digits[random[i] >> 4];
+      piece[2 * i + 1] = digits[random[i] & 15];
+    }
+    hex.push(piece);
+  }
+  const result = { rows: n, columns: { email: { kind: 'email', width: 64, hex } }, rejected: [] };
+  const data = new sync.Dataset(result, [{ index: 0, kind: 'email', width: 64, options: { profile: 'customer_file' } }], [], ['email'], 0);
+  for (const audienceId of ['', '9']) {
+    const s = settings('customer_file', 'upsert', { audienceId });
+    const { requests } = sync.dryRun(await sync.planSync(s, data, fakeLedger()), s);
+    const uploads = requests.filter((r) => r.step.path === 'dmp/custom_audience/file/upload/');
+    assert.equal(uploads.length, 2);
+    let lines = 0;
+    for (const u of uploads) {
+      assert.ok(u.body.file.bytes.length <= 50_000_000, `${u.body.file.bytes.length} bytes`);
+      lines += u.body.file.bytes.length / 65;
+    }
+    assert.equal(lines, n);
+    const last = requests[requests.length - 1];
+    assert.equal(last.step.path, audienceId ? 'dmp/custom_audience/update/' : 'dmp/custom_audience/create/');
+    assert.equal(last.body.file_paths.length, 2);
+    if (audienceId) assert.equal(last.body.action, 'APPEND');
+  }
 });
