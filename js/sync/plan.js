@@ -234,7 +234,8 @@ async function planCustomerFile(s, data, io) {
       strategy: 'append_remove',
       fileStem: 'list',
     });
-    for (const w of plan.warnings) notes.push(`Note: ${w.message}.`);
+    // Its member count is the audience's only when the list creates it.
+    if (!s.audienceId) for (const w of plan.warnings) notes.push(`Note: ${w.message}.`);
     const files = plan.steps[0]?.files ?? [];
     if (!files.length) {
       // Nothing to upload: the package's own file builder says why when the step is built.

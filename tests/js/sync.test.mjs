@@ -98,7 +98,9 @@ test('Customer File: a new audience uploads then creates; an existing one upload
   const { data } = await dataset(`email\n${emails(3).join('\n')}\n`, 'customer_file');
   const fresh = await sync.planSync(settings('customer_file', 'upsert'), data, fakeLedger());
   assert.deepEqual(fresh.steps.map((s) => s.path), ['dmp/custom_audience/file/upload/', 'dmp/custom_audience/create/']);
+  assert.match(fresh.notes.join(' '), /would hold 3 members/);
   const existing = await sync.planSync(settings('customer_file', 'upsert', { audienceId: '9' }), data, fakeLedger());
+  assert.doesNotMatch(existing.notes.join(' '), /would hold/, 'an existing audience holds more than this list');
   const dry = sync.dryRun(existing, settings('customer_file', 'upsert', { audienceId: '9' }));
   assert.deepEqual(dry.requests.map((r) => r.step.path), ['dmp/custom_audience/file/upload/', 'dmp/custom_audience/update/']);
   assert.equal(dry.requests[1].body.action, 'APPEND');
