@@ -14,8 +14,10 @@ export class Dataset {
     this.ms = ms;
     this.rows = result.rows;
     // Per column: its hex pieces and the first row of each (hashCsv's `hex`; never joined).
+    // A result without them (a structured clone keeps only `packed`) is read from `packed`.
     this.pieces = ids.map((c) => {
-      const hex = result.columns[header[c.index]]?.hex ?? [];
+      const column = result.columns[header[c.index]];
+      const hex = column?.hex ?? (column?.packed ? [new TextEncoder().encode(column.packed)] : []);
       const starts = [];
       let row = 0;
       for (const piece of hex) {

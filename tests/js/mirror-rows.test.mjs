@@ -99,6 +99,10 @@ test('hashCsv: a column’s hex pieces hold exactly its packed text; the Dataset
   assert.deepEqual(data.hashesAt(0, some), some.map(want));
   assert.deepEqual(data.hashesAt(0, [70, 71, 72]), [want(70), want(71), want(72)]);
   assert.equal(data.packedHex(0), column.hex);
+  // a result sent to another thread loses the pieces (not enumerable) and keeps `packed`
+  const cloned = new sync.Dataset(structuredClone(result), [{ index: 0, kind: 'email', width: 64, options: { profile: 'partner_audience' } }], [], ['email'], 0);
+  assert.deepEqual(cloned.hashesAt(0, some), some.map(want));
+  assert.deepEqual(cloned.hashes(0), data.hashes(0));
 });
 
 test('Partner Mirror from a file read in many pieces sends exactly the rows with a new identifier', async () => {
