@@ -31,6 +31,8 @@ export class Dataset {
   hashes(k: number, from?: number, to?: number): string[];
   /** Hex hashes of identifier column `k` for the given ascending data rows. */
   hashesAt(k: number, rows: ArrayLike<number>): string[];
+  /** True when any of the given ascending data rows has a hash in column `k`. */
+  anyHashAt(k: number, rows: ArrayLike<number>): boolean;
   /** Column `k`'s rows in the hashBatchPacked layout, in pieces (what mirrorRows reads). */
   packedHex(k: number): Uint8Array[];
   /** Raw text of extra column `j` for data rows [from, to). */

@@ -79,6 +79,19 @@ export class Dataset {
     return Array.from(rows, (_, i) => (text.charCodeAt(i * width) === 45 ? '' : text.slice(i * width, (i + 1) * width)));
   }
 
+  /** True when any of the given ascending data rows has a hash in column `k` (no strings made). */
+  anyHashAt(k, rows) {
+    const width = this.ids[k].width;
+    const { hex, starts } = this.pieces[k];
+    let p = 0;
+    for (const r of rows) {
+      while (p + 1 < starts.length && starts[p + 1] <= r) p++;
+      const at = (r - (starts[p] ?? 0)) * width;
+      if (hex[p] && at < hex[p].length && hex[p][at] !== 45) return true;
+    }
+    return false;
+  }
+
   /** Raw values of extra (event field) column `j` for rows [from, to). */
   extra(j, from = 0, to = this.rows) {
     return this.text[j].slice(from, to);

@@ -149,15 +149,16 @@ async function planPartner(s, data, io) {
   const count = rows ? rows.length : data.rows;
   for (let from = 0; from < count; from += PARTNER_BATCH) {
     const slice = rows ? rows.slice(from, from + PARTNER_BATCH) : range(from, Math.min(count, from + PARTNER_BATCH));
-    const columns = {};
-    for (const c of cols) columns[c.kind] = data.hashesAt(c.k, slice);
-    if (slice.every((_, j) => cols.every((c) => !columns[c.kind][j]))) continue;
+    if (!cols.some((c) => data.anyHashAt(c.k, slice))) continue;
+    // The hex strings are made when the step is built, so a sync of millions of rows holds
+    // one batch of them at a time.
+    const columns = () => Object.fromEntries(cols.map((c) => [c.kind, data.hashesAt(c.k, slice)]));
     steps.push({
       label: rows ? `Add ${slice.length} row(s) with new identifiers` : `Add rows ${from + 1}–${from + slice.length}`,
       method: 'POST',
       path: 'segment/mapping/',
       rows: slice.length,
-      build: (ctx) => mapping(ctx, s, 'add', columns, options, slice),
+      build: (ctx) => mapping(ctx, s, 'add', columns(), options, slice),
     });
   }
   for (const [kind, list] of Object.entries(removals)) {

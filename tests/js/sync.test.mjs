@@ -68,6 +68,18 @@ test('Partner Audience: upsert of a new audience creates it, then adds every row
   assert.equal(requests[3].body.batch_data.length, 5_000);
 });
 
+test('Partner Audience: a batch of rows with no identifier at all is not sent; the others carry their own rows', async () => {
+  // rows 10,000–19,999 have no email (a blank cell), the rest do
+  const lines = Array.from({ length: 25_000 }, (_, r) => (r >= 10_000 && r < 20_000 ? '' : `user${r}@example.com`));
+  const { data } = await dataset(`email,name\n${lines.map((l) => `${l},x`).join('\n')}\n`, 'partner');
+  const s = settings('partner', 'upsert', { audienceId: '555' });
+  const plan = await sync.planSync(s, data, fakeLedger());
+  assert.deepEqual(plan.steps.map((x) => x.label), ['Add rows 1–10000', 'Add rows 20001–25000']);
+  const { requests } = sync.dryRun(plan, s);
+  assert.equal(requests[1].body.batch_data[0][0].id, sha256('user20000@example.com'));
+  assert.equal(requests[1].body.batch_data[4_999][0].id, sha256('user24999@example.com'));
+});
+
 test('Partner Audience: Mirror sends only new rows and deletes the identifiers that left', async () => {
   const { data } = await dataset(`email,phone\nuser1@example.com,\nuser2@example.com,+14155550100\nnew@example.com,\n`, 'partner');
   const ledger = fakeLedger({ EMAIL_SHA256: ['user1@example.com', 'user2@example.com', 'gone@example.com'].map(sha256) });
