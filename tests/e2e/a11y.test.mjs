@@ -214,6 +214,10 @@ test('every step: zero axe violations, no sideways scroll at 390 px and 1280 px,
   await page.fill('#advertiser-id', '7012345678901234567');
   await page.click('#sync');
   await page.waitForSelector('#sync-error:not([hidden])', { timeout: 30_000 });
+  // A connected account: the fix is in step 0, not in the proxy's environment.
+  const refusal = await page.textContent('#sync-error');
+  assert.match(refusal, /connected TikTok account does not manage this advertiser/, refusal);
+  assert.doesNotMatch(refusal, /TIKHASH_ADVERTISER_IDS/, refusal);
   await checkStep(page, '10-sync-error');
 
   // Disconnect, so the proxy is left as it was found.
