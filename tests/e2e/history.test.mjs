@@ -56,5 +56,8 @@ test('a sync TikTok refuses: History shows TikTok’s message beside ours', asyn
   assert.match(text, /TikTok refused a parameter in the request\. \(code 40002\)/);
   assert.ok(text.includes(`TikTok said: “${run.tiktok_message}”`), text);
   assert.match(text, /Check the advertiser id, audience id/);
+  // The behaviour as the sync form names it, not the record's machine name.
+  assert.ok(text.includes('Partner Audience · Update or Create · advertiser'), text);
+  assert.doesNotMatch(text, /upsert/, text);
   await context.close();
 });
