@@ -1,18 +1,16 @@
 // What a screen reader hears while a big file hashes: the status line under the progress bar is
 // repainted every 100 ms, but only the start, at most one update every few seconds and the
 // final summary reach a live region. Run through scripts/e2e.sh (it starts the proxy).
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launch, writeBigCsv } from './lib.mjs';
+import { e2eEnv, useBrowser, writeBigCsv } from './lib.mjs';
 
-const BASE = process.env.TIKHASH_E2E_URL;
-if (!BASE) throw new Error('TIKHASH_E2E_URL is not set: run the browser tests through scripts/e2e.sh');
+const { url: BASE } = e2eEnv('url');
 
-const browser = await launch();
-after(() => browser.close());
+const browser = useBrowser();
 
 const ROWS = 200_000;
 /** The page's own pace for progress announcements (ANNOUNCE_PROGRESS_MS in www/app.js). */
