@@ -149,8 +149,18 @@ export function runSync(
   onStep: (progress: { index: number; total: number; step: SyncStep; envelope: Envelope; ctx: SyncContext }) => void,
   signal?: { readonly aborted: boolean },
 ): Promise<SyncContext>;
-/** A proxy/TikTok answer in plain language, with what to do about it. */
-export function explain(status: number, envelope: Envelope | null, advertiserId: string): SyncError;
+/**
+ * How the proxy reaches TikTok: 'app' with a TikTok account connected through the page (step 0),
+ * 'token' with the proxy's TIKTOK_ACCESS_TOKEN; null when unknown.
+ */
+export type AccountMode = 'app' | 'token' | null;
+/** The account mode from `GET /tikhash/connection`'s `data`. */
+export function accountModeOf(connection: { connected?: boolean; connected_at?: number | null } | null | undefined): AccountMode;
+/**
+ * A proxy/TikTok answer in plain language, with what to do about it. `accountMode` picks the
+ * advice for an advertiser the proxy refuses (403); without it both are given.
+ */
+export function explain(status: number, envelope: Envelope | null, advertiserId: string, accountMode?: AccountMode): SyncError;
 
 // ---- HTTP, structurally ----
 // Written out rather than taken from the DOM lib or @types/node, so that these types check in
@@ -244,6 +254,8 @@ export interface RunInfo {
 export interface ProxyTransport extends LedgerReader {
   request(path: string, init?: HttpRequestInit): Promise<HttpResponse>;
   send(step: SyncStep, body: any, advertiserId: string): Promise<Envelope>;
+  /** The proxy's account mode from `/tikhash/connection`; null when it cannot be read. */
+  accountMode(): Promise<AccountMode>;
   postRun(body: Record<string, unknown>): Promise<RunWriteResult>;
   runs(limit?: number): Promise<RunInfo[]>;
 }

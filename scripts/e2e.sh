@@ -64,7 +64,7 @@ status=0
 # replace the default one while connected), so they run after the others, one at a time.
 (cd tests/e2e && export TIKHASH_E2E_URL="$url" TIKHASH_E2E_LOGIN="$login" TIKHASH_E2E_USER=e2e-user \
   TIKHASH_E2E_PASSWORD="$e2e_password" TIKHASH_E2E_KEY="$e2e_key" \
-  && { node --test --test-concurrency=1 csv.test.mjs sync.test.mjs access.test.mjs history.test.mjs rerun.test.mjs; a=$?; node --test --test-concurrency=1 connect.test.mjs a11y.test.mjs; exit $((a | $?)); }) || status=$?
+  && { node --test --test-concurrency=1 csv.test.mjs announce.test.mjs sync.test.mjs access.test.mjs history.test.mjs rerun.test.mjs; a=$?; node --test --test-concurrency=1 connect.test.mjs a11y.test.mjs; exit $((a | $?)); }) || status=$?
 if [ "$status" -ne 0 ]; then echo "[e2e] proxy log:"; tail -n 40 "$tmp/proxy.log"; fi
 node tests/consumer-vite/check.mjs || status=$?
 # `npx tikhash sync` from the packed package against its own sandbox proxy (tests/cli/).

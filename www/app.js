@@ -315,23 +315,38 @@ function cancelHashing() {
   state.abort = null;
 }
 
+/** At most one progress announcement this often: a screen reader would read each 100 ms tick. */
+const ANNOUNCE_PROGRESS_MS = 5000;
+let lastAnnounced = 0;
+
+/**
+ * Paints the hashing status line and tells screen readers: the start, the end and every
+ * other message at once, progress (`{ progress: true }`) at most every ANNOUNCE_PROGRESS_MS.
+ */
+function showHashStats(text, { progress = false } = {}) {
+  $('hash-stats').textContent = text;
+  const now = performance.now();
+  if (progress && now - lastAnnounced < ANNOUNCE_PROGRESS_MS) return;
+  lastAnnounced = now;
+  $('hash-announce').textContent = text;
+}
+
 async function startHashing() {
   if (!state.source) return;
   cancelHashing();
   const { ids, extras, algorithm } = hashSettings();
   state.data = null;
   $('rejects').hidden = true;
-  const stats = $('hash-stats');
   const bar = $('hash-progress');
   if (!ids.length && !extras.length) {
-    stats.textContent = 'Choose at least one identifier column in step 2.';
+    showHashStats('Choose at least one identifier column in step 2.');
     return;
   }
   const ctrl = new AbortController();
   state.abort = ctrl;
   $('hash-cancel').disabled = false;
   bar.value = 0;
-  stats.textContent = 'Hashing…';
+  showHashStats('Hashing…');
   const t0 = performance.now();
   let lastPaint = 0;
   try {
@@ -354,7 +369,7 @@ async function startHashing() {
         bar.value = total ? Math.min(1, bytes / total) : 1;
         const rate = rows / (ms / 1000);
         const left = bytes ? Math.max(0, ((total - bytes) / bytes) * ms) : 0;
-        stats.textContent = `${fmtInt(rows)} rows hashed · ${fmtInt(rate)} rows/s · about ${fmtDuration(left)} left`;
+        showHashStats(`${fmtInt(rows)} rows hashed · ${fmtInt(rate)} rows/s · about ${fmtDuration(left)} left`, { progress: true });
       },
     });
     const data = new Dataset(result, ids, extras, state.header, performance.now() - t0);
@@ -364,15 +379,16 @@ async function startHashing() {
     window.tikhashApp.timings.totalMs = performance.now() - state.t0;
     bar.value = 1;
     const rate = data.rows / (ms / 1000);
-    stats.textContent = `Done: ${fmtInt(data.rows)} rows in ${fmtDuration(ms)} (${fmtInt(rate)} rows/s, ${WORKERS} worker${WORKERS > 1 ? 's' : ''}). Preview shown ${Math.round(window.tikhashApp.timings.firstPreviewMs)} ms after the file was chosen.`;
+    showHashStats(`Done: ${fmtInt(data.rows)} rows in ${fmtDuration(ms)} (${fmtInt(rate)} rows/s, ${WORKERS} worker${WORKERS > 1 ? 's' : ''}). Preview shown ${Math.round(window.tikhashApp.timings.firstPreviewMs)} ms after the file was chosen.`);
     document.body.dataset.hashed = String(data.rows);
     renderRejects(data);
     if (state.rerun) explainRerun();
   } catch (err) {
     if (err.name === 'AbortError') {
-      stats.textContent = 'Hashing cancelled. Change a setting or press “Hash again” to restart.';
+      // A run superseded by a new one (a setting changed) leaves the status to the new run.
+      if (!state.abort || state.abort === ctrl) showHashStats('Hashing cancelled. Change a setting or press “Hash again” to restart.');
     } else {
-      stats.textContent = `Hashing failed: ${err.code ? reason(err.code) : err.message}`;
+      showHashStats(`Hashing failed: ${err.code ? reason(err.code) : err.message}`);
     }
   } finally {
     if (state.abort === ctrl) {

@@ -26,6 +26,8 @@ function onSync(e) {
 }
 
 const OBJECTS = { partner: 'Partner Audience', customer_file: 'Customer File', offline: 'Offline events', web: 'Web events' };
+// The behaviours as the sync form (index.html) names them; the run record keeps the machine names.
+const BEHAVIOURS = { upsert: 'Update or Create', mirror: 'Mirror', append: 'Append' };
 const STATUS = {
   ok: 'Finished',
   failed: 'Failed',
@@ -65,7 +67,7 @@ export async function refresh() {
     tr.dataset.status = r.status;
     cell(tr, new Date(r.started_at * 1000).toLocaleString());
     cell(tr, r.who);
-    cell(tr, `${OBJECTS[r.object] ?? r.object} · ${r.behaviour} · advertiser ${r.advertiser_id}`);
+    cell(tr, `${OBJECTS[r.object] ?? r.object} · ${BEHAVIOURS[r.behaviour] ?? r.behaviour} · advertiser ${r.advertiser_id}`);
     cell(tr, [r.audience_name, r.audience_id].filter(Boolean).join(' · ') || '—');
     const rejected = Object.entries(r.rejected).map(([k, n]) => `${n} ${k.replace(/_/g, ' ')}`).join(', ');
     cell(tr, `${r.rows_read} read · ${r.rows_sent} sent · ${r.rows_added} added · ${r.rows_removed} removed${rejected ? ` · rejected: ${rejected}` : ''}`);

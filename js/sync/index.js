@@ -17,6 +17,7 @@ export {
   newContext,
   runSync,
   explain,
+  accountModeOf,
 } from './plan.js';
 export { API_PREFIX, proxyTransport, readEnvelope, ledgerSeconds, multipart, encodeRequest } from './transport.js';
 export { runRecorder, rejectedByReason, tally } from './run.js';

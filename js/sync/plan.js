@@ -457,8 +457,21 @@ export async function runSync(plan, s, send, onStep, signal) {
   return ctx;
 }
 
-/** Explains a proxy/TikTok answer in plain language, with what to do about it. */
-export function explain(status, env, advertiserId) {
+/**
+ * How the proxy reaches TikTok, from `GET /tikhash/connection`'s data: 'app' when a TikTok
+ * account is connected through the page (step 0; only such a connection has `connected_at`),
+ * 'token' for the proxy's TIKTOK_ACCESS_TOKEN, null when unknown or nothing is connected.
+ */
+export function accountModeOf(connection) {
+  if (!connection?.connected) return null;
+  return connection.connected_at ? 'app' : 'token';
+}
+
+/**
+ * Explains a proxy/TikTok answer in plain language, with what to do about it. `accountMode`
+ * (`accountModeOf`) picks the advice for an advertiser the proxy refuses; unknown gives both.
+ */
+export function explain(status, env, advertiserId, accountMode = null) {
   const code = env?.code;
   const msg = env?.message || '';
   const rid = env?.request_id || null;
@@ -486,11 +499,9 @@ export function explain(status, env, advertiserId) {
       fixes: ['Wait a minute and sync again; the proxy already retried with back-off.', 'Batches TikTok acknowledged are recorded, so sending again is safe.'],
     });
   }
-  if (status === 403) {
-    return new SyncError(`The proxy is not allowed to send for advertiser ${advertiserId}.`, {
-      ...base,
-      fixes: ['Check the advertiser id.', 'Or add it to TIKHASH_ADVERTISER_IDS where the proxy runs, and restart the proxy.'],
-    });
+  // The proxy answers TikTok's 40001 with 403 too; that one is about TikTok's permissions (below).
+  if (status === 403 && code !== 40001) {
+    return new SyncError(`The proxy is not allowed to send for advertiser ${advertiserId}.`, { ...base, fixes: advertiserRefusedFixes(accountMode) });
   }
   if (code === 40001) {
     return new SyncError('TikTok says this account has no permission for that advertiser, audience or pixel.', {
@@ -517,6 +528,23 @@ export function explain(status, env, advertiserId) {
     });
   }
   return new SyncError(`The request failed (HTTP ${status}${code != null ? `, code ${code}` : ''}).`, { ...base, fixes: ['Try again; if it repeats, check the proxy’s log for this request id.'] });
+}
+
+/**
+ * What to do about an advertiser the proxy refuses. With a connected account the proxy allows
+ * only the advertisers that account authorized; with TIKTOK_ACCESS_TOKEN, TIKHASH_ADVERTISER_IDS.
+ */
+function advertiserRefusedFixes(accountMode) {
+  const pick = 'pick one of the advertisers listed in the page, step 0, “TikTok account” (the ones the connected TikTok account authorized)';
+  const reconnect = 'an admin reconnects in step 0 with a TikTok account that manages this advertiser';
+  const listed = 'add it to TIKHASH_ADVERTISER_IDS where the proxy runs, and restart the proxy';
+  if (accountMode === 'app') return ['Check the advertiser id.', `The connected TikTok account does not manage this advertiser: ${pick}.`, `Or ${reconnect}.`];
+  if (accountMode === 'token') return ['Check the advertiser id.', `Or ${listed}.`];
+  return [
+    'Check the advertiser id.',
+    `If a TikTok account is connected in the page (step 0): ${pick}, or ${reconnect}.`,
+    `If the proxy uses TIKTOK_ACCESS_TOKEN: ${listed}.`,
+  ];
 }
 
 function fmtRetry(v) {

@@ -2,7 +2,7 @@
 // ledger and the run history under /tikhash/. The page passes its session cookie
 // (`credentials`), scripts an API key (`Authorization: Bearer`, as proxy/src/access takes it).
 // Plain `fetch`, no Node-only import: the same transport runs in browsers and in Node.
-import { SyncError, explain } from './plan.js';
+import { SyncError, explain, accountModeOf } from './plan.js';
 
 /** The TikTok API prefix the proxy serves. */
 export const API_PREFIX = '/open_api/v1.3/';
@@ -132,14 +132,31 @@ export function proxyTransport(options = {}) {
     }
   }
 
+  /** 'app', 'token' or null (`accountModeOf`), read from `/tikhash/connection`; null on any failure. */
+  async function accountMode() {
+    try {
+      const res = await once('/tikhash/connection', {});
+      const env = await readEnvelope(res);
+      return res.ok && env.code === 0 ? accountModeOf(env.data) : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** The SyncError for a refused answer; a refused advertiser (403) is explained for the proxy's account mode. */
+  async function refusal(res, env, advertiserId) {
+    return explain(res.status, env, advertiserId, res.status === 403 ? await accountMode() : null);
+  }
+
   return {
     request,
+    accountMode,
 
     /** The acknowledged members of one id type: packed raw digests, sorted (what mirrorDiff takes). */
     async ledgerMembers(adv, aud, type, width) {
       const res = await request(`/tikhash/ledger/${encodeURIComponent(adv)}/${encodeURIComponent(aud)}/members?id_type=${encodeURIComponent(type)}`);
       if (res.status === 404) return new Uint8Array(0);
-      if (!res.ok) throw explain(res.status, await readEnvelope(res), adv);
+      if (!res.ok) throw await refusal(res, await readEnvelope(res), adv);
       const bytes = new Uint8Array(await res.arrayBuffer());
       if (bytes.length % width !== 0) {
         throw new SyncError('The proxy’s ledger answered with a list that is not whole digests.', {
@@ -155,7 +172,7 @@ export function proxyTransport(options = {}) {
       const res = await request(`/tikhash/ledger/${encodeURIComponent(adv)}/${encodeURIComponent(aud)}`);
       if (res.status === 404) return { lastReplaceAt: null, members: {} };
       const env = await readEnvelope(res);
-      if (!res.ok || env.code !== 0) throw explain(res.status, env, adv);
+      if (!res.ok || env.code !== 0) throw await refusal(res, env, adv);
       return { lastReplaceAt: ledgerSeconds(env.data?.last_replace_at), members: env.data?.members ?? {} };
     },
 
@@ -164,7 +181,7 @@ export function proxyTransport(options = {}) {
       const { method, path, headers, body: payload } = encodeRequest(step, body);
       const res = await request(path, { method, headers, body: payload });
       const env = await readEnvelope(res);
-      if (!res.ok || env.code !== 0) throw explain(res.status, env, advertiserId);
+      if (!res.ok || env.code !== 0) throw await refusal(res, env, advertiserId);
       return env;
     },
 

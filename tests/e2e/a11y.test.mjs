@@ -6,19 +6,15 @@
 // long lists scroll inside their own box, which the keyboard can reach and scroll. A screenshot
 // of each step at 390 px goes to tests/artifacts/.
 // Run through scripts/e2e.sh (after connect.test.mjs: this test connects and disconnects too).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launch } from './lib.mjs';
+import { e2eEnv, useBrowser } from './lib.mjs';
 
-const BASE = process.env.TIKHASH_E2E_URL;
-const KEY = process.env.TIKHASH_E2E_KEY;
-const USER = process.env.TIKHASH_E2E_USER;
-const PASSWORD = process.env.TIKHASH_E2E_PASSWORD;
-if (!BASE || !KEY || !USER || !PASSWORD) throw new Error('run the browser tests through scripts/e2e.sh');
+const { url: BASE, key: KEY, user: USER, password: PASSWORD } = e2eEnv('url', 'key', 'user', 'password');
 const AXE = createRequire(import.meta.url).resolve('axe-core');
 const ARTIFACTS = join(new URL('../../', import.meta.url).pathname, 'tests/artifacts');
 mkdirSync(ARTIFACTS, { recursive: true });
@@ -119,15 +115,7 @@ async function assertKeyboardScroller(page, selector, { from, axis }) {
   await page.waitForFunction(([sel, p, b]) => document.querySelector(sel)[p] > b, [selector, prop, before], { timeout: 3000 });
 }
 
-let browser;
-
-before(async () => {
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 test('every step: zero axe violations, no sideways scroll at 390 px and 1280 px, keyboard-scrollable boxes', async () => {
   // The proxy's CSP allows no inline script: axe is injected as one, so this context bypasses it.
@@ -214,6 +202,10 @@ test('every step: zero axe violations, no sideways scroll at 390 px and 1280 px,
   await page.fill('#advertiser-id', '7012345678901234567');
   await page.click('#sync');
   await page.waitForSelector('#sync-error:not([hidden])', { timeout: 30_000 });
+  // A connected account: the fix is in step 0, not in the proxy's environment.
+  const refusal = await page.textContent('#sync-error');
+  assert.match(refusal, /connected TikTok account does not manage this advertiser/, refusal);
+  assert.doesNotMatch(refusal, /TIKHASH_ADVERTISER_IDS/, refusal);
   await checkStep(page, '10-sync-error');
 
   // Disconnect, so the proxy is left as it was found.

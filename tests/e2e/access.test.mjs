@@ -8,19 +8,15 @@ import assert from 'node:assert/strict';
 import { mkdtemp, writeFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launch } from './lib.mjs';
+import { e2eEnv, useBrowser } from './lib.mjs';
 import { serveStatic } from './static-server.mjs';
 import { signInWithPassword } from './auth.mjs';
 
-const BASE = process.env.TIKHASH_E2E_URL;
-const KEY = process.env.TIKHASH_E2E_KEY;
-const USER = process.env.TIKHASH_E2E_USER;
-const PASSWORD = process.env.TIKHASH_E2E_PASSWORD;
-if (!BASE || !KEY || !USER || !PASSWORD) throw new Error('run the browser tests through scripts/e2e.sh');
+const { url: BASE, key: KEY, user: USER, password: PASSWORD } = e2eEnv('url', 'key', 'user', 'password');
 const ADV = '7012345678901234567';
 const EMAIL = 'a'.repeat(64);
 
-let browser;
+const browser = useBrowser();
 let attacker;
 let dir;
 
@@ -58,7 +54,6 @@ async function api(path) {
 }
 
 before(async () => {
-  browser = await launch();
   dir = await mkdtemp(join(tmpdir(), 'tikhash-attack-'));
   await writeFile(join(dir, 'attack.html'), attackPage(BASE));
   const s = await serveStatic({ '/': dir });
@@ -66,7 +61,6 @@ before(async () => {
   attacker = { ...s, url: s.url.replace('127.0.0.1', 'localhost') };
 });
 after(async () => {
-  await browser?.close();
   await attacker?.close();
   if (dir) await rm(dir, { recursive: true, force: true });
 });

@@ -3,26 +3,21 @@
 // in History; a duplicate new-audience name stops the sync; Disconnect at the end (so the
 // other browser tests keep their advertiser).
 // Run through scripts/e2e.sh (it starts the proxy, adds the user and an admin key).
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { launch } from './lib.mjs';
+import { e2eEnv, useBrowser } from './lib.mjs';
 import { signInWithPassword } from './auth.mjs';
 
-const BASE = process.env.TIKHASH_E2E_URL;
-const KEY = process.env.TIKHASH_E2E_KEY;
-const USER = process.env.TIKHASH_E2E_USER;
-const PASSWORD = process.env.TIKHASH_E2E_PASSWORD;
-if (!BASE || !KEY || !USER || !PASSWORD) throw new Error('run the browser tests through scripts/e2e.sh');
+const { url: BASE, key: KEY, user: USER, password: PASSWORD } = e2eEnv('url', 'key', 'user', 'password');
 const FIX = join(new URL('../../', import.meta.url).pathname, 'tests/fixtures');
 const ADV = '7000000000000000002'; // the sandbox's second made-up advertiser
 const API = { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' };
 
-let browser;
+const browser = useBrowser();
 let audienceId;
 
 before(async () => {
-  browser = await launch();
   // An audience that already exists at "TikTok", made through the proxy's API.
   const name = `E2E existing ${Date.now()}`;
   const res = await fetch(`${BASE}/open_api/v1.3/segment/audience/`, {
@@ -33,10 +28,6 @@ before(async () => {
   const env = await res.json();
   assert.equal(env.code, 0, JSON.stringify(env));
   audienceId = String(env.data.audience_id);
-});
-
-after(async () => {
-  await browser?.close();
 });
 
 test('connect through the simulated consent page, sync to a picked audience, see it in History', async () => {

@@ -2,19 +2,17 @@
 // headless Chromium: the page reads them with the package's hashCsv (wasm, module workers),
 // and its preview, hash stats and reject report show the same rows and row numbers as the
 // native and JS tests. Run through scripts/e2e.sh (it starts the proxy the page is served by).
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { launch } from './lib.mjs';
+import { e2eEnv, useBrowser } from './lib.mjs';
 
-const BASE = process.env.TIKHASH_E2E_URL;
-if (!BASE) throw new Error('TIKHASH_E2E_URL is not set: run the browser tests through scripts/e2e.sh');
+const { url: BASE } = e2eEnv('url');
 const dir = new URL('../fixtures/exports/', import.meta.url);
 const expected = JSON.parse(readFileSync(new URL('expected.json', dir), 'utf8'));
 
-const browser = await launch();
-after(() => browser.close());
+const browser = useBrowser();
 
 async function openPage() {
   const page = await browser.newPage();

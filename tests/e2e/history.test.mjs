@@ -2,27 +2,17 @@
 // refuses is recorded by the package's run recorder with `tiktok_message`, and History shows it
 // beside the plain-language explanation, also after a reload.
 // Run through scripts/e2e.sh (it starts the proxy and sets the variables).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { launch } from './lib.mjs';
+import { e2eEnv, useBrowser } from './lib.mjs';
 import { signInWithPassword } from './auth.mjs';
 
-const BASE = process.env.TIKHASH_E2E_URL;
-const KEY = process.env.TIKHASH_E2E_KEY;
-const USER = process.env.TIKHASH_E2E_USER;
-const PASSWORD = process.env.TIKHASH_E2E_PASSWORD;
-if (!BASE || !KEY || !USER || !PASSWORD) throw new Error('run the browser tests through scripts/e2e.sh');
+const { url: BASE, key: KEY, user: USER, password: PASSWORD } = e2eEnv('url', 'key', 'user', 'password');
 const FIX = join(new URL('../../', import.meta.url).pathname, 'tests/fixtures');
 const MISSING_AUDIENCE = '7999999999999999999';
 
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 test('a sync TikTok refuses: History shows TikTok’s message beside ours', async () => {
   const context = await browser.newContext();
@@ -56,5 +46,8 @@ test('a sync TikTok refuses: History shows TikTok’s message beside ours', asyn
   assert.match(text, /TikTok refused a parameter in the request\. \(code 40002\)/);
   assert.ok(text.includes(`TikTok said: “${run.tiktok_message}”`), text);
   assert.match(text, /Check the advertiser id, audience id/);
+  // The behaviour as the sync form names it, not the record's machine name.
+  assert.ok(text.includes('Partner Audience · Update or Create · advertiser'), text);
+  assert.doesNotMatch(text, /upsert/, text);
   await context.close();
 });

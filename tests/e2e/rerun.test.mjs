@@ -4,29 +4,20 @@
 // by event id). A run becomes "interrupted" only after 120 s without an update, so the test
 // adds one such run to the History answer (page.route); the audience, its ledger and the
 // Mirror diff are real. Run through scripts/e2e.sh.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launch } from './lib.mjs';
+import { e2eEnv, useBrowser } from './lib.mjs';
 import { signInWithPassword } from './auth.mjs';
 
-const BASE = process.env.TIKHASH_E2E_URL;
-const USER = process.env.TIKHASH_E2E_USER;
-const PASSWORD = process.env.TIKHASH_E2E_PASSWORD;
-if (!BASE || !USER || !PASSWORD) throw new Error('run the browser tests through scripts/e2e.sh');
+const { url: BASE, user: USER, password: PASSWORD } = e2eEnv('url', 'user', 'password');
 const FIX = join(new URL('../../', import.meta.url).pathname, 'tests/fixtures');
 const TMP = mkdtempSync(join(tmpdir(), 'tikhash-rerun-'));
 const ADV = '7012345678901234567';
 
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 async function signedInPage() {
   const context = await browser.newContext();

@@ -3,18 +3,17 @@
 // fails if a raw email, phone (any spelling, or its digits), ad id or external id from the
 // fixtures appears in a URL, a header or a body.
 // Run through scripts/e2e.sh, which starts the proxy and sets TIKHASH_E2E_URL.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
-import { launch } from './lib.mjs';
+import { e2eEnv, useBrowser } from './lib.mjs';
 import { signInThroughLink } from './auth.mjs';
 import { parseRecords } from '../../www/csv.js';
 
-const BASE = process.env.TIKHASH_E2E_URL;
-if (!BASE) throw new Error('TIKHASH_E2E_URL is not set: run the browser tests through scripts/e2e.sh');
+const { url: BASE, key: KEY } = e2eEnv('url');
 const ROOT = new URL('../../', import.meta.url).pathname;
 const FIX = join(ROOT, 'tests/fixtures');
 const ARTIFACTS = join(ROOT, 'tests/artifacts');
@@ -76,18 +75,14 @@ export function leaks(req) {
 
 // ---------- browser and capture ----------
 
-let browser;
+const browser = useBrowser();
 const pending = [];
 const captured = [];
 
 let signedIn;
 before(async () => {
-  browser = await launch();
   // Signed in the way a new user is: the proxy's one-time start-up link.
   signedIn = await signInThroughLink(browser);
-});
-after(async () => {
-  await browser?.close();
 });
 
 async function openPage() {
@@ -398,7 +393,7 @@ test('Customer File Audience: upload + create, Mirror by REPLACE, then the 24 h 
 });
 
 /** The tests' own calls to the proxy (not the page's) use the admin API key e2e.sh made. */
-const API_AUTH = { authorization: `Bearer ${process.env.TIKHASH_E2E_KEY}` };
+const API_AUTH = { authorization: `Bearer ${KEY}` };
 
 /** Another sync's REPLACE, straight through the proxy's API (not from the page). */
 async function replaceThroughApi(advertiserId, audienceId, emails) {

@@ -251,6 +251,44 @@ test('the proxy transport: the API key as a Bearer credential, retries on 429/50
   await assert.rejects(io.send(step, {}, ADV), /does not accept this API key/);
 });
 
+test('an advertiser the proxy refuses is explained for how the proxy reaches TikTok', async () => {
+  const refused = { code: 94031, message: 'advertiser id at advertiser_id is not allowed by this proxy', request_id: 'r403' };
+  const fixes = (mode) => sync.explain(403, refused, ADV, mode).fixes.join(' ');
+  // A TikTok account connected in step 0: the environment variable is not the fix.
+  assert.match(fixes('app'), /connected TikTok account does not manage this advertiser/);
+  assert.match(fixes('app'), /step 0/);
+  assert.match(fixes('app'), /admin reconnects/);
+  assert.doesNotMatch(fixes('app'), /TIKHASH_ADVERTISER_IDS/);
+  // TIKTOK_ACCESS_TOKEN: the environment variable is the fix.
+  assert.match(fixes('token'), /TIKHASH_ADVERTISER_IDS/);
+  assert.doesNotMatch(fixes('token'), /step 0|reconnect/);
+  // Unknown (a key that cannot read the connection): both, each saying when it applies.
+  const both = sync.explain(403, refused, ADV).fixes;
+  assert.ok(both.some((f) => f.startsWith('If a TikTok account is connected in the page (step 0):') && /reconnects/.test(f)), both.join('\n'));
+  assert.ok(both.some((f) => f.startsWith('If the proxy uses TIKTOK_ACCESS_TOKEN:') && /TIKHASH_ADVERTISER_IDS/.test(f)), both.join('\n'));
+  // TikTok's own permission refusal, which the proxy also answers with 403, keeps its own advice.
+  assert.match(sync.explain(403, { code: 40001, message: 'No permission' }, ADV, 'app').title, /TikTok says this account has no permission/);
+
+  assert.equal(sync.accountModeOf({ connected: true, connected_at: 1764000000, connected_by: 'admin' }), 'app');
+  assert.equal(sync.accountModeOf({ connected: true, connected_at: null, connected_by: 'TIKTOK_ACCESS_TOKEN' }), 'token');
+  assert.equal(sync.accountModeOf({ connected: false }), null);
+
+  // The transport asks the proxy for the mode when an advertiser is refused.
+  const connection = { code: 0, data: { connected: true, connected_at: 1764000000, connected_by: 'admin', mode: 'oauth', advertisers: [] } };
+  let f = fakeFetch([[403, refused], [200, connection]]);
+  let io = sync.proxyTransport({ baseUrl: 'http://127.0.0.1:9', apiKey: 'tikhash_k', fetch: f.fn });
+  let err = await io.send({ method: 'POST', path: 'segment/mapping/' }, {}, ADV).catch((e) => e);
+  assert.equal(f.calls[1].url, 'http://127.0.0.1:9/tikhash/connection');
+  assert.doesNotMatch(err.fixes.join(' '), /TIKHASH_ADVERTISER_IDS/);
+  assert.equal(err.requestId, 'r403');
+  // A key whose role cannot read the connection: both fixes.
+  f = fakeFetch([[403, refused], [403, { code: 94033, data: { needed: 'admin' } }]]);
+  io = sync.proxyTransport({ baseUrl: 'http://127.0.0.1:9', apiKey: 'tikhash_k', fetch: f.fn });
+  err = await io.send({ method: 'POST', path: 'segment/mapping/' }, {}, ADV).catch((e) => e);
+  assert.equal(err.title, `The proxy is not allowed to send for advertiser ${ADV}.`);
+  assert.equal(err.fixes.length, 3);
+});
+
 test('uploads go out as multipart with the exact file bytes', () => {
   const bytes = enc(`${sha256('a@example.com')}\n`);
   const req = sync.encodeRequest({ method: 'POST', path: 'dmp/custom_audience/file/upload/', multipart: true }, { advertiser_id: ADV, calculate_type: 'EMAIL_SHA256', file: { name: 'list.txt', bytes } });
