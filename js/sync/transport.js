@@ -4,6 +4,9 @@
 // Plain `fetch`, no Node-only import: the same transport runs in browsers and in Node.
 import { SyncError, explain, accountModeOf } from './plan.js';
 
+/** Codes of a 401 that is about the TikTok connection, not the caller (see plan.js explain). */
+const TOKEN_REFUSED = new Set([94013, 40102, 40104, 40105]);
+
 /** The TikTok API prefix the proxy serves. */
 export const API_PREFIX = '/open_api/v1.3/';
 
@@ -82,7 +85,10 @@ export function proxyTransport(options = {}) {
     const headers = { ...(init.headers ?? {}) };
     if (apiKey) headers.authorization = `Bearer ${apiKey}`;
     const res = await fetchFn(base + path, { ...init, headers, ...(credentials ? { credentials } : {}), ...(keepalive ? { keepalive: true } : {}) });
-    if (res.status === 401) {
+    // A 401 is the proxy's "who are you" (94011/94012), or TikTok no longer taking the
+    // connection's token (40102/40104/40105, or the proxy's 94013): that one needs a reconnect
+    // by an admin, not a sign-in, and explain() says so.
+    if (res.status === 401 && !TOKEN_REFUSED.has((await res.clone().json().catch(() => null))?.code)) {
       onUnauthorized?.();
       throw new SyncError(apiKey ? 'The proxy does not accept this API key.' : 'You are not signed in to the proxy.', {
         status: 401,

@@ -249,6 +249,22 @@ test('the proxy transport: the API key as a Bearer credential, retries on 429/50
   f = fakeFetch([[401, { code: 94011 }]]);
   io = sync.proxyTransport({ baseUrl: 'http://127.0.0.1:9', apiKey: 'tikhash_k', fetch: f.fn, sleep });
   await assert.rejects(io.send(step, {}, ADV), /does not accept this API key/);
+  // TikTok no longer takes the connection's token (passed through as a 401), or the proxy knows
+  // it needs a reconnect: an admin reconnects; the page is not sent to sign in
+  for (const code of [40105, 94013]) {
+    let signIns = 0;
+    f = fakeFetch([[401, { code, message: 'Access token is invalid', request_id: 'r1' }]]);
+    io = sync.proxyTransport({ baseUrl: 'http://127.0.0.1:9', fetch: f.fn, sleep, onUnauthorized: () => signIns++ });
+    const reconnect = await io.send(step, {}, ADV).catch((e) => e);
+    assert.equal(reconnect.title, 'TikTok no longer accepts this proxy’s connection to the account.', `code ${code}`);
+    assert.match(reconnect.fixes.join(' '), /Reconnect/);
+    assert.equal(signIns, 0);
+  }
+  let signIns = 0;
+  f = fakeFetch([[401, { code: 94011 }]]);
+  io = sync.proxyTransport({ baseUrl: 'http://127.0.0.1:9', fetch: f.fn, sleep, onUnauthorized: () => signIns++ });
+  await assert.rejects(io.send(step, {}, ADV), /not signed in/);
+  assert.equal(signIns, 1);
 });
 
 test('an advertiser the proxy refuses is explained for how the proxy reaches TikTok', async () => {
