@@ -33,7 +33,7 @@ pub fn mirror_diff(
 }
 
 /// [`mirror_diff`] of lists already sorted and free of repeats.
-pub(crate) fn diff_sorted(previous: Digests, current: Digests) -> Result<MirrorDiff, PayloadError> {
+fn diff_sorted(previous: Digests, current: Digests) -> Result<MirrorDiff, PayloadError> {
     match (previous, current) {
         (Digests::Sha256(mut p), Digests::Sha256(mut c)) => {
             merge_in_place(&mut p, &mut c);

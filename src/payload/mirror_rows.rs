@@ -8,7 +8,7 @@
 //! stay in cache.
 
 use super::digest::Digests;
-use super::mirror::diff_sorted;
+use super::mirror::mirror_diff;
 use super::PayloadError;
 
 /// What a row-by-row Mirror sends.
@@ -23,7 +23,7 @@ pub struct RowsDiff {
 
 /// The row-by-row diff of `current` (in file order, repeats allowed) against `previous` (what
 /// the audience holds). An empty `previous` (a new audience) adds every position unsorted.
-pub fn mirror_rows(mut previous: Digests, current: &Digests) -> Result<RowsDiff, PayloadError> {
+pub fn mirror_rows(previous: Digests, current: &Digests) -> Result<RowsDiff, PayloadError> {
     if previous.width() != current.width() {
         return Err(PayloadError::DigestWidthMismatch);
     }
@@ -33,11 +33,8 @@ pub fn mirror_rows(mut previous: Digests, current: &Digests) -> Result<RowsDiff,
             remove: previous,
         });
     }
-    // Sorted as a copy: the positions are found in the rows' own order.
-    let mut sorted = current.clone();
-    previous.sort_dedup();
-    sorted.sort_dedup();
-    let diff = diff_sorted(previous, sorted)?;
+    // Diffed as a copy: the positions are found in the rows' own order.
+    let diff = mirror_diff(previous, current.clone())?;
     Ok(RowsDiff {
         added: positions(diff.add.as_packed(), current.as_packed(), current.width()),
         remove: diff.remove,
