@@ -63,17 +63,13 @@ export class Dataset {
   hashesAt(k, rows) {
     if (rows.length && rows[rows.length - 1] - rows[0] === rows.length - 1) return this.hashes(k, rows[0], rows[0] + rows.length);
     const width = this.ids[k].width;
-    const { hex, starts } = this.pieces[k];
     // The rows' hex gathered into one buffer and decoded once, then cut.
     const gathered = new Uint8Array(rows.length * width);
-    let p = 0;
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows[i];
-      while (p + 1 < starts.length && starts[p + 1] <= r) p++;
-      const at = (r - (starts[p] ?? 0)) * width;
-      const piece = hex[p];
-      if (piece && at + width <= piece.length) gathered.set(piece.subarray(at, at + width), i * width);
+    let i = 0;
+    for (const [piece, at] of slots(this, k, rows)) {
+      if (piece) gathered.set(piece.subarray(at, at + width), i * width);
       else gathered[i * width] = 45; // past the hashed rows: none
+      i++;
     }
     const text = latin1.decode(gathered);
     return Array.from(rows, (_, i) => (text.charCodeAt(i * width) === 45 ? '' : text.slice(i * width, (i + 1) * width)));
@@ -81,14 +77,7 @@ export class Dataset {
 
   /** True when any of the given ascending data rows has a hash in column `k` (no strings made). */
   anyHashAt(k, rows) {
-    const width = this.ids[k].width;
-    const { hex, starts } = this.pieces[k];
-    let p = 0;
-    for (const r of rows) {
-      while (p + 1 < starts.length && starts[p + 1] <= r) p++;
-      const at = (r - (starts[p] ?? 0)) * width;
-      if (hex[p] && at < hex[p].length && hex[p][at] !== 45) return true;
-    }
+    for (const [piece, at] of slots(this, k, rows)) if (piece && piece[at] !== 45) return true;
     return false;
   }
 
@@ -106,6 +95,21 @@ export class Dataset {
 }
 
 const latin1 = new TextDecoder('latin1');
+
+/**
+ * For ascending data rows of column `k`: `[piece, offset]` of each row's hex, walking the
+ * pieces once; `[null, 0]` for a row past the hashed ones.
+ */
+function* slots(data, k, rows) {
+  const width = data.ids[k].width;
+  const { hex, starts } = data.pieces[k];
+  let p = 0;
+  for (const r of rows) {
+    while (p + 1 < starts.length && starts[p + 1] <= r) p++;
+    const at = (r - (starts[p] ?? 0)) * width;
+    yield hex[p] && at + width <= hex[p].length ? [hex[p], at] : [null, 0];
+  }
+}
 
 /** The index of the piece holding `row` (the last start at or before it), or -1. */
 function pieceOf(starts, row) {
