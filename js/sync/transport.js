@@ -85,10 +85,12 @@ export function proxyTransport(options = {}) {
     const headers = { ...(init.headers ?? {}) };
     if (apiKey) headers.authorization = `Bearer ${apiKey}`;
     const res = await fetchFn(base + path, { ...init, headers, ...(credentials ? { credentials } : {}), ...(keepalive ? { keepalive: true } : {}) });
+    // A refusal's envelope, read once (a clone: the caller reads the body too).
+    const env = res.status === 401 || res.status === 403 ? await res.clone().json().catch(() => null) : null;
     // A 401 is the proxy's "who are you" (94011/94012), or TikTok no longer taking the
     // connection's token (40102/40104/40105, or the proxy's 94013): that one needs a reconnect
     // by an admin, not a sign-in, and explain() says so.
-    if (res.status === 401 && !TOKEN_REFUSED.has((await res.clone().json().catch(() => null))?.code)) {
+    if (res.status === 401 && !TOKEN_REFUSED.has(env?.code)) {
       onUnauthorized?.();
       throw new SyncError(apiKey ? 'The proxy does not accept this API key.' : 'You are not signed in to the proxy.', {
         status: 401,
@@ -97,18 +99,15 @@ export function proxyTransport(options = {}) {
           : ['Use the Sign in link at the top of the page (or the one-time link the proxy printed), then press Sync again.'],
       });
     }
-    if (res.status === 403) {
-      // The proxy's access refusals (9403N) are not TikTok's advertiser refusals.
-      const env = await res.clone().json().catch(() => null);
-      if (env?.code === 94033) {
-        throw new SyncError(`Your role may not do this: it needs the ${env.data?.needed ?? 'syncer'} role.`, {
-          status: 403,
-          code: 94033,
-          requestId: env.request_id,
-          tiktokMessage: env.message ?? null,
-          fixes: [apiKey ? 'Ask an admin of this proxy for a key with the syncer role.' : 'Ask an admin of this proxy for the syncer role, or use the dry run to see what would be sent.'],
-        });
-      }
+    // The proxy's access refusals (9403N) are not TikTok's advertiser refusals.
+    if (res.status === 403 && env?.code === 94033) {
+      throw new SyncError(`Your role may not do this: it needs the ${env.data?.needed ?? 'syncer'} role.`, {
+        status: 403,
+        code: 94033,
+        requestId: env.request_id,
+        tiktokMessage: env.message ?? null,
+        fixes: [apiKey ? 'Ask an admin of this proxy for a key with the syncer role.' : 'Ask an admin of this proxy for the syncer role, or use the dry run to see what would be sent.'],
+      });
     }
     return res;
   }
